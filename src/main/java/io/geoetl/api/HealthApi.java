@@ -1,0 +1,70 @@
+package io.geoetl.api;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.queue.QueueServiceClient;
+import io.geoetl.config.QueueProperties;
+import io.geoetl.config.StorageProperties;
+import io.geoetl.storage.GdalVersion;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+
+/** GET /api/health: database, queues with their depths, blob containers and the GDAL version. */
+@Component("healthApi")
+public class HealthApi {
+
+    private final JdbcTemplate jdbc;
+    private final QueueServiceClient queueService;
+    private final BlobServiceClient blobService;
+    private final QueueProperties queues;
+    private final StorageProperties storage;
+    private final GdalVersion gdal;
+
+    public HealthApi(JdbcTemplate jdbc, QueueServiceClient queueService, BlobServiceClient blobService,
+            QueueProperties queues, StorageProperties storage, GdalVersion gdal) {
+        this.jdbc = jdbc;
+        this.queueService = queueService;
+        this.blobService = blobService;
+        this.queues = queues;
+        this.storage = storage;
+        this.gdal = gdal;
+    }
+
+    public ApiResponse health() {
+        Map<String, Object> checks = new LinkedHashMap<>();
+        checks.put("database", check(() -> Map.of("postgis", jdbc.queryForObject("select postgis_lib_version()",
+                String.class))));
+        checks.put("queues", check(() -> {
+            Map<String, Object> depths = new LinkedHashMap<>();
+            for (String name : List.of(queues.jobQueue(), queues.taskQueue(), queues.poisonQueue(queues.jobQueue()),
+                    queues.poisonQueue(queues.taskQueue()))) {
+                depths.put(name, queueService.getQueueClient(name).getProperties().getApproximateMessagesCount());
+            }
+            return Map.of("approximate_depths", depths);
+        }));
+        checks.put("blob", check(() -> Map.of("containers", List.of(storage.bronzeContainer(),
+                storage.silverContainer()).stream().filter(name -> blobService.getBlobContainerClient(name).exists())
+                .toList())));
+        checks.put("gdal", check(() -> Map.of("version", gdal.version())));
+        boolean healthy = checks.values().stream().allMatch(value -> "ok".equals(((Map<?, ?>) value).get("status")));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("status", healthy ? "ok" : "degraded");
+        body.put("checks", checks);
+        return new ApiResponse(healthy ? 200 : 503, body, Map.of());
+    }
+
+    private static Map<String, Object> check(java.util.function.Supplier<Map<String, Object>> probe) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        try {
+            result.put("status", "ok");
+            result.putAll(probe.get());
+        } catch (RuntimeException e) {
+            result.put("status", "error");
+            result.put("message", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+        return result;
+    }
+}

@@ -1,0 +1,20 @@
+package io.geoetl.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The job/stage/task engine.
+ *
+ * @param dispatchWindow    task messages in flight (queued or processing) per job at most
+ * @param insertBatchSize   tasks per batched INSERT when a stage opens
+ * @param lightThreads      worker threads for light tasks (hello, metadata)
+ * @param heavyThreads      worker threads for heavy tasks (GDAL, loads); bounded by the cores
+ * @param maxTaskDuration   a task running longer is interrupted (its process killed) and fails
+ * @param sweepInterval     how often the dispatcher sweep tops up every job's window
+ */
+@ConfigurationProperties(prefix = "geoetl.engine")
+public record EngineProperties(int dispatchWindow, int insertBatchSize, int lightThreads, int heavyThreads,
+        Duration maxTaskDuration, Duration sweepInterval) {
+}

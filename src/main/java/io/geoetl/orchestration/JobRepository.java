@@ -1,0 +1,132 @@
+package io.geoetl.orchestration;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/** SQL for jobs, their stage rows and stage transitions. Values are always bound parameters. */
+@Repository
+public class JobRepository {
+
+    private static final String COLUMNS = "job_id, job_type, status, stage, total_stages, generation, retry_round, "
+            + "parameters::text, result_data::text, error_details::text, created_at, updated_at, started_at, ended_at";
+
+    private final JdbcTemplate jdbc;
+
+    public JobRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts a queued job unless one with this id exists; true when this call created it. */
+    public boolean insertIfAbsent(String jobId, String jobType, int totalStages, Map<String, Object> parameters) {
+        return jdbc.update("insert into job (job_id, job_type, status, total_stages, parameters) "
+                + "values (?, ?, 'queued', ?, ?::jsonb) on conflict (job_id) do nothing",
+                jobId, jobType, totalStages, Json.write(parameters)) == 1;
+    }
+
+    public Optional<JobRecord> find(String jobId) {
+        return jdbc.query("select " + COLUMNS + " from job where job_id = ?", JOB, jobId).stream().findFirst();
+    }
+
+    /** Locks the job row for the rest of the transaction. */
+    public Optional<JobRecord> lock(String jobId) {
+        return jdbc.query("select " + COLUMNS + " from job where job_id = ? for update", JOB, jobId).stream()
+                .findFirst();
+    }
+
+    /** Newest first, optionally filtered; keyset paging on created_at. */
+    public List<JobRecord> list(String status, String jobType, OffsetDateTime before, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from job where true");
+        List<Object> args = new ArrayList<>();
+        if (status != null) {
+            sql.append(" and status = ?");
+            args.add(status);
+        }
+        if (jobType != null) {
+            sql.append(" and job_type = ?");
+            args.add(jobType);
+        }
+        if (before != null) {
+            sql.append(" and created_at < ?");
+            args.add(before);
+        }
+        sql.append(" order by created_at desc limit ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), JOB, args.toArray());
+    }
+
+    /** queued -> processing when the first stage opens. */
+    public void markProcessing(String jobId, int generation) {
+        jdbc.update("update job set status = 'processing', started_at = coalesce(started_at, now()), "
+                + "updated_at = now() where job_id = ? and generation = ? and status = 'queued'", jobId, generation);
+    }
+
+    public void advanceStage(String jobId, int generation, int nextStage) {
+        jdbc.update("update job set stage = ?, updated_at = now() where job_id = ? and generation = ? "
+                + "and status = 'processing'", nextStage, jobId, generation);
+    }
+
+    /** Ends a processing job; false when it had already ended (cancelled, failed fast) or moved on. */
+    public boolean end(String jobId, int generation, JobStatus status, Map<String, Object> resultData,
+            Map<String, Object> errorDetails) {
+        return jdbc.update("update job set status = ?, result_data = ?::jsonb, error_details = ?::jsonb, "
+                + "ended_at = now(), updated_at = now() where job_id = ? and generation = ? "
+                + "and status in ('queued', 'processing')", status.db(),
+                resultData == null ? null : Json.write(resultData),
+                errorDetails == null ? null : Json.write(errorDetails), jobId, generation) == 1;
+    }
+
+    /** Inserts the stage row with its task count; false when it already existed (a repeat open). */
+    public boolean insertStage(String jobId, int generation, int stage, int taskCount) {
+        return jdbc.update("insert into job_stage (job_id, generation, stage, task_count, open_tasks) "
+                + "values (?, ?, ?, ?, ?) on conflict do nothing", jobId, generation, stage, taskCount,
+                taskCount) == 1;
+    }
+
+    public Optional<StageRecord> findStage(String jobId, int generation, int stage) {
+        return jdbc.query("select stage, task_count, open_tasks, completed_tasks, failed_tasks, result::text, "
+                + "created_at, ended_at from job_stage where job_id = ? and generation = ? and stage = ?",
+                STAGE, jobId, generation, stage).stream().findFirst();
+    }
+
+    public List<StageRecord> stages(String jobId, int generation) {
+        return jdbc.query("select stage, task_count, open_tasks, completed_tasks, failed_tasks, result::text, "
+                + "created_at, ended_at from job_stage where job_id = ? and generation = ? order by stage",
+                STAGE, jobId, generation);
+    }
+
+    public void endStage(String jobId, int generation, int stage, Map<String, Object> summary) {
+        jdbc.update("update job_stage set ended_at = coalesce(ended_at, now()), result = ?::jsonb "
+                + "where job_id = ? and generation = ? and stage = ?", Json.write(summary), jobId, generation, stage);
+    }
+
+    /** The exactly-once gate of a stage: true only for the one caller whose row goes in. */
+    public boolean recordTransition(String jobId, int generation, int stage, int retryRound, String outcome) {
+        return jdbc.update("insert into stage_transition (job_id, generation, stage, retry_round, outcome) "
+                + "values (?, ?, ?, ?, ?) on conflict do nothing", jobId, generation, stage, retryRound,
+                outcome) == 1;
+    }
+
+    private static final RowMapper<JobRecord> JOB = (rs, row) -> new JobRecord(rs.getString(1), rs.getString(2),
+            JobStatus.of(rs.getString(3)), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getInt(7),
+            Json.readMap(rs.getString(8)), nullableMap(rs, 9), nullableMap(rs, 10),
+            rs.getObject(11, OffsetDateTime.class), rs.getObject(12, OffsetDateTime.class),
+            rs.getObject(13, OffsetDateTime.class), rs.getObject(14, OffsetDateTime.class));
+
+    private static final RowMapper<StageRecord> STAGE = (rs, row) -> new StageRecord(rs.getInt(1), rs.getInt(2),
+            rs.getInt(3), rs.getInt(4), rs.getInt(5), nullableMap(rs, 6), rs.getObject(7, OffsetDateTime.class),
+            rs.getObject(8, OffsetDateTime.class));
+
+    static Map<String, Object> nullableMap(ResultSet rs, int column) throws SQLException {
+        String text = rs.getString(column);
+        return text == null ? null : Json.readMap(text);
+    }
+}

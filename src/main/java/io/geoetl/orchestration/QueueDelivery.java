@@ -1,0 +1,91 @@
+package io.geoetl.orchestration;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.geoetl.config.QueueProperties;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.azure.storage.queue.QueueConstants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Transport glue between the queue routes and the engine: reads the message and its delivery
+ * headers, opens the lease, and turns malformed messages into records before they go to poison.
+ * The only engine class that sees a Camel Exchange.
+ */
+@Component("queueDelivery")
+public class QueueDelivery {
+
+    /** Header the task route chooses the light or heavy worker pool by. */
+    public static final String TASK_CLASS_HEADER = "GeoetlTaskClass";
+    private static final String TASK_PROPERTY = "geoetl.taskMessage";
+    private static final Logger log = LoggerFactory.getLogger(QueueDelivery.class);
+
+    private final TaskWorker worker;
+    private final StageCoordinator coordinator;
+    private final StorageQueueLeases leases;
+    private final QueueProperties queues;
+    private final FailureRecorder failures;
+    private final ProducerTemplate producer;
+
+    QueueDelivery(TaskWorker worker, StageCoordinator coordinator, StorageQueueLeases leases,
+            QueueProperties queues, FailureRecorder failures, ProducerTemplate producer) {
+        this.worker = worker;
+        this.coordinator = coordinator;
+        this.leases = leases;
+        this.queues = queues;
+        this.failures = failures;
+        this.producer = producer;
+    }
+
+    /** First step of the task route: parse and tag with the worker pool. Malformed bodies throw. */
+    public void acceptTask(Exchange exchange) {
+        Messages.TaskMessage message = Messages.parseTask(exchange.getIn().getBody(String.class));
+        exchange.setProperty(TASK_PROPERTY, message);
+        exchange.getIn().setHeader(TASK_CLASS_HEADER, message.taskClass());
+    }
+
+    /** Runs on the chosen pool. */
+    public void runTask(Exchange exchange) {
+        Messages.TaskMessage message = exchange.getProperty(TASK_PROPERTY, Messages.TaskMessage.class);
+        worker.process(message, exchange.getIn().getBody(String.class), lease(exchange, queues.taskQueue()));
+    }
+
+    /** The job route: open the stage the message names. */
+    public void openStage(Exchange exchange) {
+        Messages.JobMessage message = Messages.parseJob(exchange.getIn().getBody(String.class));
+        coordinator.openStage(message);
+    }
+
+    /**
+     * A malformed message: the record it names (when an id can be recovered) is failed with the
+     * reason, then the body goes to the poison queue of the queue it came from.
+     */
+    public void poison(Exchange exchange, String poisonRoute) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        String body = exchange.getIn().getBody(String.class);
+        String recovered = cause instanceof MalformedMessageException malformed ? malformed.recoveredId() : null;
+        String reason = cause == null ? "unreadable message" : cause.getMessage();
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("type", "malformed_message");
+        error.put("message", reason);
+        error.put("retryable", false);
+        failures.failRecord(recovered, error);
+        log.warn("event=message_poisoned route={} recovered_id={} reason=\"{}\"", exchange.getFromRouteId(),
+                recovered, reason);
+        producer.sendBody(poisonRoute, body == null ? "" : body);
+    }
+
+    private DeliveryLease lease(Exchange exchange, String queueName) {
+        String messageId = exchange.getIn().getHeader(QueueConstants.MESSAGE_ID, String.class);
+        Long dequeueCount = exchange.getIn().getHeader(QueueConstants.DEQUEUE_COUNT, Long.class);
+        if (messageId == null) {
+            return DeliveryLease.none(dequeueCount == null ? 1 : dequeueCount);
+        }
+        return leases.open(queueName, messageId, exchange.getIn().getHeader(QueueConstants.POP_RECEIPT,
+                String.class), dequeueCount == null ? 1 : dequeueCount);
+    }
+}

@@ -1,0 +1,126 @@
+package io.geoetl.orchestration;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueServiceClient;
+import com.azure.storage.queue.models.QueueStorageException;
+import com.azure.storage.queue.models.UpdateMessageResult;
+import io.geoetl.config.QueueProperties;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Leases on Azure Storage Queue messages. Renewing visibility returns a new pop receipt, so after a
+ * renewal the lease deletes the message itself with the current receipt; the Camel consumer's own
+ * delete with the original receipt then fails harmlessly (see QuietQueueExceptionHandler).
+ */
+@Component
+public class StorageQueueLeases {
+
+    private static final Logger log = LoggerFactory.getLogger(StorageQueueLeases.class);
+
+    private final QueueServiceClient queues;
+    private final Duration visibility;
+    private final ScheduledExecutorService renewals =
+            Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("lease-renewal-"));
+
+    public StorageQueueLeases(QueueServiceClient queues, QueueProperties properties) {
+        this.queues = queues;
+        this.visibility = properties.visibilityTimeout();
+    }
+
+    public DeliveryLease open(String queueName, String messageId, String popReceipt, long dequeueCount) {
+        return new Lease(queues.getQueueClient(queueName), messageId, popReceipt, dequeueCount);
+    }
+
+    /** Runs {@code task} after {@code delay} on the lease scheduler (used for task deadlines too). */
+    public ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+        return renewals.schedule(task, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        renewals.shutdownNow();
+    }
+
+    private final class Lease implements DeliveryLease {
+
+        private final QueueClient client;
+        private final String messageId;
+        private final long dequeueCount;
+        private String popReceipt;
+        private boolean renewed;
+        private boolean settled;
+        private ScheduledFuture<?> renewal;
+
+        Lease(QueueClient client, String messageId, String popReceipt, long dequeueCount) {
+            this.client = client;
+            this.messageId = messageId;
+            this.popReceipt = popReceipt;
+            this.dequeueCount = dequeueCount;
+        }
+
+        @Override
+        public synchronized void keepAlive(BooleanSupplier heartbeat) {
+            long period = Math.max(200, visibility.toMillis() / 3);
+            renewal = renewals.scheduleAtFixedRate(() -> renew(heartbeat), period, period, TimeUnit.MILLISECONDS);
+        }
+
+        private synchronized void renew(BooleanSupplier heartbeat) {
+            if (settled) {
+                return;
+            }
+            try {
+                UpdateMessageResult result = client.updateMessage(messageId, popReceipt, null, visibility);
+                popReceipt = result.getPopReceipt();
+                renewed = true;
+                if (!heartbeat.getAsBoolean()) {
+                    log.warn("event=lease_lost message_id={} reason=attempt_superseded", messageId);
+                }
+            } catch (QueueStorageException | IllegalStateException e) {
+                log.warn("event=lease_renewal_failed message_id={} error=\"{}\"", messageId, e.getMessage());
+            }
+        }
+
+        @Override
+        public synchronized void acknowledge() {
+            stopRenewal();
+            if (renewed) {
+                try {
+                    client.deleteMessage(messageId, popReceipt);
+                } catch (QueueStorageException e) {
+                    log.warn("event=ack_failed message_id={} error=\"{}\"", messageId, e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public synchronized void redeliverAfter(Duration delay) {
+            stopRenewal();
+            // A new visibility also changes the receipt: the consumer's delete fails and the message returns.
+            UpdateMessageResult result = client.updateMessage(messageId, popReceipt, null, delay);
+            popReceipt = result.getPopReceipt();
+        }
+
+        @Override
+        public long deliveryCount() {
+            return dequeueCount;
+        }
+
+        private void stopRenewal() {
+            settled = true;
+            if (renewal != null) {
+                renewal.cancel(false);
+            }
+        }
+    }
+}

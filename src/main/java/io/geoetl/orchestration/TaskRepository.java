@@ -1,0 +1,195 @@
+package io.geoetl.orchestration;
+
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.geoetl.workflow.PriorTask;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.stereotype.Repository;
+
+/**
+ * SQL for tasks. Every per-task statement touches one task row and at most one stage row, so the
+ * cost of a completion does not depend on how many tasks the stage has.
+ */
+@Repository
+public class TaskRepository {
+
+    static final String COLUMNS = "task_id, job_id, generation, stage, task_key, task_type, status, attempt, "
+            + "parameters::text, result::text, error_details::text, created_at, queued_at, started_at, "
+            + "heartbeat_at, ended_at";
+
+    /** A new task to insert. */
+    public record NewTask(String taskId, String jobId, int generation, int stage, String key, String taskType,
+            String parametersJson) {
+    }
+
+    private final JdbcTemplate jdbc;
+
+    public TaskRepository(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Batched insert; tasks that already exist (a repeated stage open) are left as they are. */
+    public void insertBatch(List<NewTask> tasks) {
+        jdbc.batchUpdate("insert into task (task_id, job_id, generation, stage, task_key, task_type, status, "
+                + "parameters) values (?, ?, ?, ?, ?, ?, 'pending', ?::jsonb) on conflict (task_id) do nothing",
+                tasks, tasks.size(), (PreparedStatement ps, NewTask task) -> {
+                    ps.setString(1, task.taskId());
+                    ps.setString(2, task.jobId());
+                    ps.setInt(3, task.generation());
+                    ps.setInt(4, task.stage());
+                    ps.setString(5, task.key());
+                    ps.setString(6, task.taskType());
+                    ps.setString(7, task.parametersJson());
+                });
+    }
+
+    /** Tasks of a stage; run once when the stage opens, never per completion. */
+    public int countStage(String jobId, int generation, int stage) {
+        return jdbc.queryForObject("select count(*) from task where job_id = ? and generation = ? and stage = ?",
+                Integer.class, jobId, generation, stage);
+    }
+
+    /** Messages of a job currently queued or processing: at most the dispatch window, so cheap. */
+    public int inFlight(String jobId) {
+        return jdbc.queryForObject("select count(*) from task where job_id = ? and status in ('queued', "
+                + "'processing')", Integer.class, jobId);
+    }
+
+    /**
+     * Moves up to {@code limit} pending tasks of the job's current, sealed stage to queued and returns
+     * their messages. Call inside the transaction holding the job's dispatch lock.
+     */
+    public List<Messages.TaskMessage> markQueued(String jobId, int limit) {
+        return jdbc.query("update task t set status = 'queued', queued_at = now() where t.task_id in ("
+                + " select p.task_id from task p join job j on j.job_id = p.job_id"
+                + " join job_stage s on s.job_id = j.job_id and s.generation = j.generation and s.stage = j.stage"
+                + " where p.job_id = ? and p.status = 'pending' and p.generation = j.generation"
+                + " and p.stage = j.stage and j.status = 'processing' limit ? for update of p skip locked)"
+                + " returning t.task_id, t.job_id, t.task_type",
+                (rs, row) -> new Messages.TaskMessage(rs.getString(1), rs.getString(2), rs.getString(3)), jobId,
+                limit);
+    }
+
+    /**
+     * Takes the task for one attempt: from queued, or from processing when its holder stopped
+     * heartbeating (its message came back after the holder died). Only while the job runs.
+     */
+    public Optional<TaskRecord> claim(String taskId, Duration staleAfter) {
+        return jdbc.query("update task t set status = 'processing', attempt = attempt + 1, started_at = now(), "
+                + "heartbeat_at = now(), error_details = null where task_id = ? and (status = 'queued' or "
+                + "(status = 'processing' and heartbeat_at < now() - make_interval(secs => ?))) and exists ("
+                + "select 1 from job j where j.job_id = t.job_id and j.status = 'processing' "
+                + "and j.generation = t.generation) returning " + COLUMNS, TASK, taskId,
+                (double) staleAfter.toMillis() / 1000).stream().findFirst();
+    }
+
+    /**
+     * The task's first terminal transition, fenced by its attempt, and the decrement of its stage's
+     * open-task counter, in one statement. Empty when the completion is a duplicate or stale.
+     */
+    public Optional<StageProgress> complete(String taskId, int attempt, boolean succeeded,
+            Map<String, Object> result, Map<String, Object> error) {
+        return jdbc.query("with done as (update task set status = ?, result = ?::jsonb, error_details = ?::jsonb, "
+                + "ended_at = now() where task_id = ? and attempt = ? and status = 'processing' "
+                + "returning job_id, generation, stage) "
+                + "update job_stage s set open_tasks = s.open_tasks - 1, "
+                + "completed_tasks = s.completed_tasks + ?, failed_tasks = s.failed_tasks + ? "
+                + "from done where s.job_id = done.job_id and s.generation = done.generation "
+                + "and s.stage = done.stage returning s.job_id, s.generation, s.stage, s.task_count, s.open_tasks, "
+                + "s.completed_tasks, s.failed_tasks",
+                (rs, row) -> new StageProgress(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
+                        rs.getInt(5), rs.getInt(6), rs.getInt(7)),
+                succeeded ? "completed" : "failed", result == null ? null : Json.write(result),
+                error == null ? null : Json.write(error), taskId, attempt, succeeded ? 1 : 0, succeeded ? 0 : 1)
+                .stream().findFirst();
+    }
+
+    /** After a transient failure: back to queued with the error, so the redelivered message can claim it. */
+    public boolean requeue(String taskId, int attempt, Map<String, Object> error) {
+        return jdbc.update("update task set status = 'queued', error_details = ?::jsonb where task_id = ? "
+                + "and attempt = ? and status = 'processing'", Json.write(error), taskId, attempt) == 1;
+    }
+
+    /** The lease's database half; false when the attempt no longer holds the task. */
+    public boolean heartbeat(String taskId, int attempt) {
+        return jdbc.update("update task set heartbeat_at = now() where task_id = ? and attempt = ? "
+                + "and status = 'processing'", taskId, attempt) == 1;
+    }
+
+    public Optional<TaskRecord> find(String taskId) {
+        return jdbc.query("select " + COLUMNS + " from task where task_id = ?", TASK, taskId).stream().findFirst();
+    }
+
+    /** The previous stage's task with the same key (lineage). */
+    public Optional<PriorTask> predecessor(String jobId, int stage, String key) {
+        if (stage <= 1) {
+            return Optional.empty();
+        }
+        return jdbc.query("select task_id, task_key, status, result::text from task where task_id = ?",
+                PRIOR, Ids.taskId(jobId, stage - 1, key)).stream().findFirst();
+    }
+
+    /** One page of a stage's completed tasks in key order, after {@code afterKey}. */
+    public List<PriorTask> completedPage(String jobId, int generation, int stage, String afterKey, int limit) {
+        return jdbc.query("select task_id, task_key, status, result::text from task where job_id = ? "
+                + "and generation = ? and stage = ? and status = 'completed' and task_key > ? "
+                + "order by task_key limit ?", PRIOR, jobId, generation, stage, afterKey, limit);
+    }
+
+    /** A page of a job's tasks for the API, ordered by task id, after {@code afterTaskId}. */
+    public List<TaskRecord> page(String jobId, Integer stage, String status, String afterTaskId, int limit) {
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from task where job_id = ? and task_id > ?");
+        List<Object> args = new ArrayList<>(List.of(jobId, afterTaskId == null ? "" : afterTaskId));
+        if (stage != null) {
+            sql.append(" and stage = ?");
+            args.add(stage);
+        }
+        if (status != null) {
+            sql.append(" and status = ?");
+            args.add(status);
+        }
+        sql.append(" order by task_id limit ?");
+        args.add(limit);
+        return jdbc.query(sql.toString(), TASK, args.toArray());
+    }
+
+    /** Task counts per stage and status for the status document. */
+    public List<Map<String, Object>> countsByStageAndStatus(String jobId, int generation) {
+        return jdbc.queryForList("select stage, status, count(*) as tasks from task where job_id = ? "
+                + "and generation = ? group by stage, status order by stage, status", jobId, generation);
+    }
+
+    /** One failed task's error of the stage, to explain a failed job. */
+    public Optional<Map<String, Object>> firstError(String jobId, int generation, int stage) {
+        return jdbc.query("select task_id, error_details::text from task where job_id = ? and generation = ? "
+                + "and stage = ? and status = 'failed' limit 1", (rs, row) -> {
+                    Map<String, Object> error = new java.util.LinkedHashMap<>();
+                    error.put("task_id", rs.getString(1));
+                    error.put("error", Json.readMap(rs.getString(2)));
+                    return error;
+                }, jobId, generation, stage).stream().findFirst();
+    }
+
+    /** Tasks that will never run because their job ended: pending and queued become cancelled. */
+    public int cancelUnstarted(String jobId) {
+        return jdbc.update("update task set status = 'cancelled', ended_at = now() where job_id = ? "
+                + "and status in ('pending', 'queued')", jobId);
+    }
+
+    private static final RowMapper<TaskRecord> TASK = (rs, row) -> new TaskRecord(rs.getString(1),
+            rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getString(5), rs.getString(6), rs.getString(7),
+            rs.getInt(8), Json.readMap(rs.getString(9)), JobRepository.nullableMap(rs, 10),
+            JobRepository.nullableMap(rs, 11), rs.getObject(12, OffsetDateTime.class),
+            rs.getObject(13, OffsetDateTime.class), rs.getObject(14, OffsetDateTime.class),
+            rs.getObject(15, OffsetDateTime.class), rs.getObject(16, OffsetDateTime.class));
+
+    private static final RowMapper<PriorTask> PRIOR = (rs, row) -> new PriorTask(rs.getString(1), rs.getString(2),
+            rs.getString(3), rs.getString(4) == null ? Map.of() : Json.readMap(rs.getString(4)));
+}

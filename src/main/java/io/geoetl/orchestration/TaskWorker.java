@@ -1,0 +1,185 @@
+package io.geoetl.orchestration;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.geoetl.config.EngineProperties;
+import io.geoetl.config.QueueProperties;
+import io.geoetl.error.ErrorMapping;
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.workflow.TaskHandler;
+import io.geoetl.workflow.TaskInput;
+import io.geoetl.workflow.WorkflowCatalog;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Service;
+
+/**
+ * Runs one delivered task: claim, run the handler under a lease and a deadline, record the outcome.
+ * Permanent errors fail at the first attempt; transient ones come back with backoff until
+ * {@code max-deliveries}, then the task fails and only after that record is the message copied to
+ * the poison queue.
+ */
+@Service
+public class TaskWorker {
+
+    static final String POISON_ROUTE = "direct:task-poison";
+    private static final Logger log = LoggerFactory.getLogger(TaskWorker.class);
+
+    private final TaskRepository tasks;
+    private final JobRepository jobs;
+    private final WorkflowCatalog catalog;
+    private final StageCoordinator coordinator;
+    private final TaskDispatcher dispatcher;
+    private final StorageQueueLeases scheduler;
+    private final QueueProperties queues;
+    private final EngineProperties engine;
+    private final ProducerTemplate producer;
+
+    public TaskWorker(TaskRepository tasks, JobRepository jobs, WorkflowCatalog catalog,
+            StageCoordinator coordinator, TaskDispatcher dispatcher, StorageQueueLeases scheduler,
+            QueueProperties queues, EngineProperties engine, ProducerTemplate producer) {
+        this.tasks = tasks;
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.coordinator = coordinator;
+        this.dispatcher = dispatcher;
+        this.scheduler = scheduler;
+        this.queues = queues;
+        this.engine = engine;
+        this.producer = producer;
+    }
+
+    public void process(Messages.TaskMessage message, String rawBody, DeliveryLease lease) {
+        MDC.put("jobId", message.jobId());
+        MDC.put("taskId", message.taskId());
+        try {
+            Optional<TaskRecord> claimed = tasks.claim(message.taskId(), staleAfter());
+            if (claimed.isEmpty()) {
+                // Finished, cancelled, or held by a live worker: a duplicate delivery changes nothing.
+                log.debug("event=task_message_dropped reason=not_claimable task_id={}", message.taskId());
+                lease.acknowledge();
+                return;
+            }
+            TaskRecord task = claimed.get();
+            if (lease.deliveryCount() > queues.maxDeliveries()) {
+                failAndPoison(task, rawBody, lease, Map.of("type", "max_deliveries_exceeded", "message",
+                        "message delivered " + lease.deliveryCount() + " times without finishing", "retryable",
+                        false));
+                return;
+            }
+            run(task, rawBody, lease);
+        } finally {
+            MDC.remove("jobId");
+            MDC.remove("taskId");
+        }
+    }
+
+    private void run(TaskRecord task, String rawBody, DeliveryLease lease) {
+        lease.keepAlive(() -> tasks.heartbeat(task.taskId(), task.attempt()));
+        TaskHandler handler = catalog.handler(task.taskType());
+        TaskInput input = new TaskInput(task.taskId(), task.jobId(), task.stage(), task.taskKey(), task.attempt(),
+                jobs.find(task.jobId()).map(JobRecord::parameters).orElse(Map.of()), task.parameters(),
+                () -> tasks.predecessor(task.jobId(), task.stage(), task.taskKey()));
+        long started = System.nanoTime();
+        Map<String, Object> result;
+        try {
+            result = runWithDeadline(handler, input);
+        } catch (Throwable error) {
+            onFailure(task, rawBody, lease, error);
+            return;
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        tasks.complete(task.taskId(), task.attempt(), true, result, null).ifPresentOrElse(progress -> {
+            log.info("event=task_completed task_id={} attempt={} duration_ms={}", task.taskId(), task.attempt(),
+                    millis);
+            coordinator.onTaskFinished(progress, true, null, task.taskId());
+        }, () -> log.info("event=completion_discarded reason=stale_attempt task_id={} attempt={}", task.taskId(),
+                task.attempt()));
+        lease.acknowledge();
+        dispatcher.dispatch(task.jobId());
+    }
+
+    private void onFailure(TaskRecord task, String rawBody, DeliveryLease lease, Throwable error) {
+        Map<String, Object> details = new LinkedHashMap<>(ErrorMapping.taskError(error));
+        details.put("attempt", task.attempt());
+        boolean retryable = ErrorMapping.retryable(error);
+        if (retryable && task.attempt() < queues.maxDeliveries()) {
+            Duration delay = backoff(task.attempt());
+            log.warn("event=task_retry task_id={} attempt={} retry_in_ms={} error=\"{}\"", task.taskId(),
+                    task.attempt(), delay.toMillis(), details.get("message"));
+            if (tasks.requeue(task.taskId(), task.attempt(), details)) {
+                lease.redeliverAfter(delay);
+            } else {
+                lease.acknowledge();
+            }
+            return;
+        }
+        if (retryable) {
+            details.put("message", "gave up after " + task.attempt() + " attempts: " + details.get("message"));
+            failAndPoison(task, rawBody, lease, details);
+            return;
+        }
+        log.warn("event=task_failed task_id={} attempt={} error_type={} error=\"{}\"", task.taskId(), task.attempt(),
+                details.get("type"), details.get("message"));
+        recordFailure(task, details);
+        lease.acknowledge();
+        dispatcher.dispatch(task.jobId());
+    }
+
+    /** The database records the failure first; only then does the message move to the poison queue. */
+    private void failAndPoison(TaskRecord task, String rawBody, DeliveryLease lease, Map<String, Object> details) {
+        log.warn("event=task_failed task_id={} attempt={} poisoned=true error=\"{}\"", task.taskId(), task.attempt(),
+                details.get("message"));
+        recordFailure(task, details);
+        producer.sendBody(POISON_ROUTE, rawBody);
+        lease.acknowledge();
+        dispatcher.dispatch(task.jobId());
+    }
+
+    private void recordFailure(TaskRecord task, Map<String, Object> details) {
+        tasks.complete(task.taskId(), task.attempt(), false, null, details)
+                .ifPresent(progress -> coordinator.onTaskFinished(progress, false, details, task.taskId()));
+    }
+
+    /** Runs the handler on this thread; past max-task-duration the thread is interrupted (GDAL runners kill their process). */
+    private Map<String, Object> runWithDeadline(TaskHandler handler, TaskInput input) throws Exception {
+        Thread worker = Thread.currentThread();
+        AtomicBoolean expired = new AtomicBoolean();
+        ScheduledFuture<?> deadline = scheduler.schedule(() -> {
+            expired.set(true);
+            worker.interrupt();
+        }, engine.maxTaskDuration());
+        try {
+            Map<String, Object> result = handler.handle(input);
+            return result == null ? Map.of() : result;
+        } catch (InterruptedException e) {
+            if (expired.get()) {
+                throw new PermanentTaskException("task_timeout", "task ran longer than the maximum duration of "
+                        + engine.maxTaskDuration().toSeconds() + " s and was stopped");
+            }
+            throw e;
+        } finally {
+            deadline.cancel(false);
+            if (expired.get()) {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long millis = queues.retryBackoff().toMillis() << Math.min(attempt - 1, 20);
+        return Duration.ofMillis(Math.min(millis, queues.maxRetryBackoff().toMillis()));
+    }
+
+    /** A processing task whose heartbeat is older than this lost its worker (leases renew at a third). */
+    private Duration staleAfter() {
+        return queues.visibilityTimeout().multipliedBy(2).dividedBy(3);
+    }
+}

@@ -1,0 +1,2 @@
+/** Blob access and the local GDAL installation. */
+package io.geoetl.storage;

@@ -1,0 +1,22 @@
+package io.geoetl.workflow;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * What a handler sees of its task.
+ *
+ * @param taskId        deterministic id {@code {job_id[0:16]}-s{stage}-{key}}
+ * @param jobId         the job's id
+ * @param stage         1-based stage number
+ * @param key           the task's semantic key
+ * @param attempt       1 on the first delivery
+ * @param jobParameters the job's canonical parameters
+ * @param parameters    this task's parameters
+ * @param predecessor   the previous stage's task with the same key, when there is one (lineage)
+ */
+public record TaskInput(String taskId, String jobId, int stage, String key, int attempt,
+        Map<String, Object> jobParameters, Map<String, Object> parameters,
+        Supplier<Optional<PriorTask>> predecessor) {
+}

@@ -1,0 +1,43 @@
+package io.geoetl.workflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One job type: its parameters, its stages in order, how each stage's tasks are planned and how
+ * the job's result is summarised. Implementations are Spring beans; {@link WorkflowCatalog}
+ * collects them, so adding a job type touches only its workflow class, its handlers and a test.
+ */
+public interface Workflow {
+
+    /** The name users submit, e.g. {@code hello_world}. */
+    String jobType();
+
+    /** One sentence for the job-types listing. */
+    String description();
+
+    ParameterSchema parameters();
+
+    /** Stages in execution order; stage numbers are 1-based positions in this list. */
+    List<StageDefinition> stages();
+
+    /**
+     * The tasks of {@code stage} (1-based). Called again after a crash, so it must be deterministic:
+     * the same job and the same previous results give the same keys and parameters.
+     */
+    Stream<TaskSpec> planTasks(int stage, StagePlanContext context);
+
+    /** How failed tasks in {@code stage} affect the job. */
+    default FailurePolicy failurePolicy(int stage, Map<String, Object> jobParameters) {
+        return FailurePolicy.FAIL_FAST;
+    }
+
+    /**
+     * The job's result_data once its last stage ends: statistics and references, never a list that
+     * grows with the task count (task results are paged from the tasks endpoint).
+     */
+    default Map<String, Object> summarize(JobSummaryContext context) {
+        return Map.of("stages", context.stageStatistics());
+    }
+}
