@@ -1,0 +1,147 @@
+package io.geoetl.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.geoetl.IntegrationTest;
+import org.junit.jupiter.api.Test;
+
+class JobsApiIT extends IntegrationTest {
+
+    @Test
+    void concurrentIdenticalSubmitsInAnyKeyOrderMakeOneJobAndOneTaskSet() throws Exception {
+        String message = unique("concurrent");
+        List<String> bodies = List.of(
+                "{\"n\": 4, \"message\": \"" + message + "\"}",
+                "{\"message\": \"" + message + "\", \"n\": 4}",
+                "{\"failure_policy\": \"fail_fast\", \"n\": 4, \"message\": \"" + message + "\"}",
+                "{\"message\": \"" + message + "\", \"sleep_ms\": 0, \"n\": 4, \"fail_keys\": []}");
+        ExecutorService pool = Executors.newFixedThreadPool(25);
+        List<Future<Answer>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 50; i++) {
+                String body = bodies.get(i % bodies.size());
+                answers.add(pool.submit((Callable<Answer>) () -> post("/api/jobs/submit/hello_world", body)));
+            }
+            Set<Object> ids = new HashSet<>();
+            int created = 0;
+            for (Future<Answer> future : answers) {
+                Answer answer = future.get();
+                assertThat(answer.status()).isIn(200, 202);
+                created += answer.status() == 202 ? 1 : 0;
+                ids.add(answer.body().get("job_id"));
+                assertThat(answer.raw().headers().firstValue("Location"))
+                        .hasValue("/api/jobs/status/" + answer.body().get("job_id"));
+            }
+            assertThat(ids).hasSize(1);
+            assertThat(created).isEqualTo(1);
+            String jobId = (String) ids.iterator().next();
+            assertThat(awaitEnded(jobId, Duration.ofSeconds(60)).get("status")).isEqualTo("completed");
+            assertThat(jdbc.queryForObject("select count(*) from job where job_id = ?", Integer.class, jobId))
+                    .isEqualTo(1);
+            assertThat(jdbc.queryForObject("select count(*) from task where job_id = ?", Integer.class, jobId))
+                    .isEqualTo(8);
+            assertThat(jdbc.queryForObject("select max(attempt) from task where job_id = ?", Integer.class, jobId))
+                    .isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void unknownJobTypeAnswers400NamingTheAvailableTypes() {
+        Answer answer = post("/api/jobs/submit/no_such_job", "{}");
+
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.body().get("error")).isEqualTo("unknown_job_type");
+        assertThat((List<String>) ((Map<String, Object>) answer.body().get("details")).get("available"))
+                .contains("hello_world");
+        assertThat((String) answer.body().get("message")).contains("hello_world");
+    }
+
+    @Test
+    void badParametersAnswer400NamingTheField() {
+        Answer wrongType = post("/api/jobs/submit/hello_world", "{\"n\": \"three\"}");
+        Answer outOfRange = post("/api/jobs/submit/hello_world", "{\"n\": 100001}");
+        Answer unknown = post("/api/jobs/submit/hello_world", "{\"colour\": \"red\"}");
+        Answer notJson = post("/api/jobs/submit/hello_world", "{not json");
+        Answer badKey = post("/api/jobs/submit/hello_world", "{\"fail_keys\": [\"DROP TABLE\"]}");
+
+        assertThat(wrongType.status()).isEqualTo(400);
+        assertThat((String) wrongType.body().get("message")).contains("'n'");
+        assertThat(outOfRange.status()).isEqualTo(400);
+        assertThat((String) outOfRange.body().get("message")).contains("'n'").contains("100000");
+        assertThat(unknown.status()).isEqualTo(400);
+        assertThat((String) unknown.body().get("message")).contains("'colour'");
+        assertThat(notJson.status()).isEqualTo(400);
+        assertThat(notJson.body().get("error")).isEqualTo("invalid_json");
+        assertThat(badKey.status()).isEqualTo(400);
+        assertThat((String) badKey.body().get("message")).contains("'fail_keys'");
+    }
+
+    @Test
+    void unknownJobAnswers404() {
+        Answer status = get("/api/jobs/status/" + "0".repeat(64));
+        Answer malformed = get("/api/jobs/status/not-a-job-id");
+        Answer tasks = get("/api/db/tasks/" + "0".repeat(64));
+
+        assertThat(status.status()).isEqualTo(404);
+        assertThat(status.body().get("error")).isEqualTo("job_not_found");
+        assertThat(malformed.status()).isEqualTo(404);
+        assertThat(tasks.status()).isEqualTo(404);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void listsJobsByStatusAndTypeAndTheJobTypesWithSchemas() {
+        String jobId = submit("hello_world", "{\"n\": 1, \"message\": \"" + unique("listing") + "\"}");
+        awaitEnded(jobId, Duration.ofSeconds(30));
+
+        List<Map<String, Object>> completed = (List<Map<String, Object>>) get(
+                "/api/jobs?status=completed&job_type=hello_world&limit=500").body().get("jobs");
+        Answer badStatus = get("/api/jobs?status=done");
+        Map<String, Object> types = get("/api/jobs/types").body();
+
+        assertThat(completed).extracting(job -> job.get("job_id")).contains(jobId);
+        assertThat(completed).allMatch(job -> "completed".equals(job.get("status")));
+        assertThat(badStatus.status()).isEqualTo(400);
+        List<Map<String, Object>> jobTypes = (List<Map<String, Object>>) types.get("job_types");
+        Map<String, Object> hello = jobTypes.stream().filter(type -> "hello_world".equals(type.get("job_type")))
+                .findFirst().orElseThrow();
+        Map<String, Object> schema = (Map<String, Object>) hello.get("parameters");
+        assertThat((Map<String, Object>) schema.get("properties")).containsKeys("n", "message", "failure_policy",
+                "fail_keys", "fail_attempts", "fail_permanent", "sleep_ms");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void healthReportsDatabaseQueuesBlobAndGdal() {
+        Answer health = get("/api/health");
+
+        assertThat(health.status()).isEqualTo(200);
+        Map<String, Object> checks = (Map<String, Object>) health.body().get("checks");
+        assertThat(checks).containsKeys("database", "queues", "blob", "gdal");
+        assertThat(((Map<String, Object>) checks.get("gdal")).get("version").toString()).startsWith("GDAL 3.");
+        assertThat(((Map<String, Object>) ((Map<String, Object>) checks.get("queues")).get("approximate_depths")))
+                .containsKeys("test-jobs", "test-tasks", "test-tasks-poison");
+    }
+
+    @Test
+    void servesTheOpenApiDocument() {
+        Answer openapi = get("/api/openapi.json");
+
+        assertThat(openapi.status()).isEqualTo(200);
+        assertThat(openapi.raw().body()).contains("/api/jobs/submit/{job_type}").contains("/api/health");
+    }
+}

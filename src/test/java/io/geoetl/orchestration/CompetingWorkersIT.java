@@ -1,0 +1,96 @@
+package io.geoetl.orchestration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueServiceClient;
+import io.geoetl.IntegrationTest;
+import io.geoetl.config.QueueProperties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.api.management.ManagedCamelContext;
+import org.apache.camel.builder.RouteBuilder;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Two worker consumers compete on the same job and task queues; every task message is then sent a
+ * second time. Exactly one result per task and one transition row per stage must survive both.
+ */
+class CompetingWorkersIT extends IntegrationTest {
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    QueueServiceClient queues;
+
+    @Autowired
+    QueueProperties queueProperties;
+
+    @Test
+    void twoConsumersAndDuplicateMessagesGiveOneResultPerTaskAndOneAdvancePerStage() throws Exception {
+        addSecondWorker();
+        String jobId = submit("hello_world", "{\"n\": 500, \"message\": \"" + unique("competing") + "\"}");
+
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(180));
+
+        assertThat(status.get("status")).isEqualTo("completed");
+        assertOneResultPerTask(jobId);
+        assertThat(exchangesCompleted("task-queue")).isPositive();
+        assertThat(exchangesCompleted("task-queue-second-worker")).isPositive();
+
+        QueueClient taskQueue = queues.getQueueClient(queueProperties.taskQueue());
+        List<String> taskIds = jdbc.queryForList("select task_id from task where job_id = ?", String.class, jobId);
+        for (String taskId : taskIds) {
+            taskQueue.sendMessage(new Messages.TaskMessage(taskId, jobId, "light").toJson());
+        }
+        await(() -> taskQueue.getProperties().getApproximateMessagesCount() == 0, Duration.ofSeconds(120),
+                "the duplicate task messages to be consumed");
+
+        assertOneResultPerTask(jobId);
+        assertThat(jdbc.queryForObject("select status from job where job_id = ?", String.class, jobId))
+                .isEqualTo("completed");
+    }
+
+    private void assertOneResultPerTask(String jobId) {
+        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'completed' "
+                + "and result is not null", Integer.class, jobId)).isEqualTo(1000);
+        assertThat(jdbc.queryForObject("select count(distinct task_id) from task where job_id = ?", Integer.class,
+                jobId)).isEqualTo(1000);
+        // Each task ran exactly once: a duplicate claim would have raised its attempt.
+        assertThat(jdbc.queryForObject("select max(attempt) from task where job_id = ?", Integer.class, jobId))
+                .isEqualTo(1);
+        assertThat(jdbc.queryForList("select stage from stage_transition where job_id = ? order by stage",
+                Integer.class, jobId)).containsExactly(1, 2);
+        assertThat(jdbc.queryForList("select completed_tasks from job_stage where job_id = ? order by stage",
+                Integer.class, jobId)).containsExactly(500, 500);
+    }
+
+    private long exchangesCompleted(String routeId) {
+        return camel.getCamelContextExtension().getContextPlugin(ManagedCamelContext.class)
+                .getManagedRoute(routeId).getExchangesCompleted();
+    }
+
+    /** A second consumer pair on the same queues, wired like the real task-queue and job-queue routes. */
+    private void addSecondWorker() throws Exception {
+        if (camel.getRoute("task-queue-second-worker") != null) {
+            return;
+        }
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                // A distinct URI (one more option) is what lets Camel start a second consumer on the same queue.
+                from("{{geoetl.endpoints.task-consumer}}&initialDelay=10").routeId("task-queue-second-worker")
+                        .bean("queueDelivery", "acceptTask")
+                        .threads().executorService("lightTaskExecutor")
+                        .bean("queueDelivery", "runTask");
+                from("{{geoetl.endpoints.job-consumer}}&initialDelay=10").routeId("job-queue-second-worker")
+                        .bean("queueDelivery", "openStage");
+            }
+        });
+    }
+}
