@@ -13,8 +13,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param heavyThreads      worker threads for heavy tasks (GDAL, loads); bounded by the cores
  * @param maxTaskDuration   a task running longer is interrupted (its process killed) and fails
  * @param sweepInterval     how often the dispatcher sweep tops up every job's window
+ * @param reconcileInterval how often the reconciler looks for lost messages and missed advances
+ * @param lostMessageAfter  a task queued (or a job waiting for its stage) this long with no progress
+ *                          is presumed to have lost its message and is sent again
+ * @param drainGrace        on shutdown, running tasks get this long to finish before being released
  */
 @ConfigurationProperties(prefix = "geoetl.engine")
 public record EngineProperties(int dispatchWindow, int insertBatchSize, int lightThreads, int heavyThreads,
-        Duration maxTaskDuration, Duration sweepInterval) {
+        Duration maxTaskDuration, Duration sweepInterval, Duration reconcileInterval, Duration lostMessageAfter,
+        Duration drainGrace) {
 }

@@ -84,11 +84,17 @@ public class JobRepository {
                 errorDetails == null ? null : Json.write(errorDetails), jobId, generation) == 1;
     }
 
-    /** Inserts the stage row with its task count; false when it already existed (a repeat open). */
-    public boolean insertStage(String jobId, int generation, int stage, int taskCount) {
-        return jdbc.update("insert into job_stage (job_id, generation, stage, task_count, open_tasks) "
-                + "values (?, ?, ?, ?, ?) on conflict do nothing", jobId, generation, stage, taskCount,
-                taskCount) == 1;
+    /**
+     * Seals a stage: inserts its row with counters taken from its task rows (all pending on a first
+     * open; some already terminal when a retried job re-opens a later stage). False when it existed.
+     */
+    public boolean insertStage(String jobId, int generation, int stage) {
+        return jdbc.update("insert into job_stage (job_id, generation, stage, task_count, open_tasks, "
+                + "completed_tasks, failed_tasks) select ?, ?, ?, count(*), "
+                + "count(*) filter (where status in ('pending', 'queued', 'processing')), "
+                + "count(*) filter (where status = 'completed'), count(*) filter (where status = 'failed') "
+                + "from task where job_id = ? and generation = ? and stage = ? on conflict do nothing",
+                jobId, generation, stage, jobId, generation, stage) == 1;
     }
 
     public Optional<StageRecord> findStage(String jobId, int generation, int stage) {

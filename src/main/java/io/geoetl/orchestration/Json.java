@@ -50,6 +50,19 @@ public final class Json {
         }
     }
 
+    /** A JSON array as a list; null gives an empty list. */
+    public static java.util.List<Object> readList(String text) {
+        if (text == null || text.isEmpty()) {
+            return java.util.List.of();
+        }
+        try {
+            return MAPPER.readValue(text, new TypeReference<java.util.List<Object>>() {
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static ObjectMapper mapper() {
         return MAPPER;
     }

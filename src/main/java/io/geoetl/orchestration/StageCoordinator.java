@@ -66,19 +66,22 @@ public class StageCoordinator {
         }
         jobs.markProcessing(job.jobId(), job.generation());
         if (jobs.findStage(job.jobId(), job.generation(), job.stage()).isEmpty()) {
-            int taskCount = createTasks(job);
-            if (jobs.insertStage(job.jobId(), job.generation(), job.stage(), taskCount)) {
-                log.info("event=stage_opened job_id={} stage={} tasks={}", job.jobId(), job.stage(), taskCount);
-            }
-            if (taskCount == 0) {
-                finishStage(new StageProgress(job.jobId(), job.generation(), job.stage(), 0, 0, 0, 0));
-                return;
+            createTasks(job);
+            if (jobs.insertStage(job.jobId(), job.generation(), job.stage())) {
+                StageRecord sealed = jobs.findStage(job.jobId(), job.generation(), job.stage()).orElseThrow();
+                log.info("event=stage_opened job_id={} stage={} tasks={} open={}", job.jobId(), job.stage(),
+                        sealed.taskCount(), sealed.openTasks());
+                if (sealed.openTasks() == 0) {
+                    finishStage(new StageProgress(job.jobId(), job.generation(), job.stage(), sealed.taskCount(), 0,
+                            sealed.completedTasks(), sealed.failedTasks()));
+                    return;
+                }
             }
         }
         dispatcher.dispatch(job.jobId());
     }
 
-    private int createTasks(JobRecord job) {
+    private void createTasks(JobRecord job) {
         Workflow workflow = catalog.workflow(job.jobType());
         StageDefinition stage = workflow.stages().get(job.stage() - 1);
         PlanContext context = new PlanContext(job, tasks);
@@ -98,8 +101,6 @@ public class StageCoordinator {
         if (!batch.isEmpty()) {
             tasks.insertBatch(batch);
         }
-        // The rows, not the planner's output, are the truth: duplicate keys collapse into one task.
-        return tasks.countStage(job.jobId(), job.generation(), job.stage());
     }
 
     /** Called with a task's terminal transition; the finisher of the stage advances the job. */
@@ -143,12 +144,13 @@ public class StageCoordinator {
                 progress.taskCount(), progress.failedTasks());
         if (stageFails) {
             Map<String, Object> error = new LinkedHashMap<>();
+            Optional<Map<String, Object>> first = tasks.firstError(job.jobId(), job.generation(), progress.stage());
             error.put("message", "stage " + progress.stage() + " (" + definition.name() + ") had "
-                    + progress.failedTasks() + " failed of " + progress.taskCount() + " tasks");
+                    + progress.failedTasks() + " failed of " + progress.taskCount() + " tasks"
+                    + first.map(f -> "; first: task " + f.get("task_id")).orElse(""));
             error.put("stage", progress.stage());
             error.put("failed_tasks", progress.failedTasks());
-            tasks.firstError(job.jobId(), job.generation(), progress.stage())
-                    .ifPresent(first -> error.put("first_error", first));
+            first.ifPresent(f -> error.put("first_error", f));
             jobs.end(job.jobId(), job.generation(), JobStatus.FAILED, summarize(workflow, job), error);
             return Optional.empty();
         }

@@ -50,12 +50,6 @@ public class TaskRepository {
                 });
     }
 
-    /** Tasks of a stage; run once when the stage opens, never per completion. */
-    public int countStage(String jobId, int generation, int stage) {
-        return jdbc.queryForObject("select count(*) from task where job_id = ? and generation = ? and stage = ?",
-                Integer.class, jobId, generation, stage);
-    }
-
     /** Messages of a job currently queued or processing: at most the dispatch window, so cheap. */
     public int inFlight(String jobId) {
         return jdbc.queryForObject("select count(*) from task where job_id = ? and status in ('queued', "
@@ -96,7 +90,10 @@ public class TaskRepository {
      */
     public Optional<StageProgress> complete(String taskId, int attempt, boolean succeeded,
             Map<String, Object> result, Map<String, Object> error) {
+        String errorJson = error == null ? null : Json.write(error);
         return jdbc.query("with done as (update task set status = ?, result = ?::jsonb, error_details = ?::jsonb, "
+                + "attempt_errors = case when ?::jsonb is null then attempt_errors else attempt_errors "
+                + "|| jsonb_build_array(?::jsonb || jsonb_build_object('at', now())) end, "
                 + "ended_at = now() where task_id = ? and attempt = ? and status = 'processing' "
                 + "returning job_id, generation, stage) "
                 + "update job_stage s set open_tasks = s.open_tasks - 1, "
@@ -106,21 +103,35 @@ public class TaskRepository {
                 + "s.completed_tasks, s.failed_tasks",
                 (rs, row) -> new StageProgress(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
                         rs.getInt(5), rs.getInt(6), rs.getInt(7)),
-                succeeded ? "completed" : "failed", result == null ? null : Json.write(result),
-                error == null ? null : Json.write(error), taskId, attempt, succeeded ? 1 : 0, succeeded ? 0 : 1)
+                succeeded ? "completed" : "failed", result == null ? null : Json.write(result), errorJson, errorJson,
+                errorJson, taskId, attempt, succeeded ? 1 : 0, succeeded ? 0 : 1)
                 .stream().findFirst();
     }
 
     /** After a transient failure: back to queued with the error, so the redelivered message can claim it. */
     public boolean requeue(String taskId, int attempt, Map<String, Object> error) {
-        return jdbc.update("update task set status = 'queued', error_details = ?::jsonb where task_id = ? "
-                + "and attempt = ? and status = 'processing'", Json.write(error), taskId, attempt) == 1;
+        String json = Json.write(error);
+        return jdbc.update("update task set status = 'queued', queued_at = now(), error_details = ?::jsonb, "
+                + "attempt_errors = attempt_errors || jsonb_build_array(?::jsonb || jsonb_build_object('at', now())) "
+                + "where task_id = ? and attempt = ? and status = 'processing'", json, json, taskId, attempt) == 1;
+    }
+
+    /** A delivery that found the task finished or held by a live worker (see V002). */
+    public void countDuplicateDelivery(String taskId) {
+        jdbc.update("update task set duplicate_deliveries = duplicate_deliveries + 1 where task_id = ?", taskId);
     }
 
     /** The lease's database half; false when the attempt no longer holds the task. */
     public boolean heartbeat(String taskId, int attempt) {
         return jdbc.update("update task set heartbeat_at = now() where task_id = ? and attempt = ? "
                 + "and status = 'processing'", taskId, attempt) == 1;
+    }
+
+    /** Every failed attempt's error, oldest first. */
+    public List<Object> attemptErrors(String taskId) {
+        String json = jdbc.queryForObject("select attempt_errors::text from task where task_id = ?", String.class,
+                taskId);
+        return Json.readList(json);
     }
 
     public Optional<TaskRecord> find(String taskId) {

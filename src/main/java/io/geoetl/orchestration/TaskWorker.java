@@ -41,10 +41,11 @@ public class TaskWorker {
     private final QueueProperties queues;
     private final EngineProperties engine;
     private final ProducerTemplate producer;
+    private final RunningTasks running;
 
     public TaskWorker(TaskRepository tasks, JobRepository jobs, WorkflowCatalog catalog,
             StageCoordinator coordinator, TaskDispatcher dispatcher, StorageQueueLeases scheduler,
-            QueueProperties queues, EngineProperties engine, ProducerTemplate producer) {
+            QueueProperties queues, EngineProperties engine, ProducerTemplate producer, RunningTasks running) {
         this.tasks = tasks;
         this.jobs = jobs;
         this.catalog = catalog;
@@ -54,9 +55,15 @@ public class TaskWorker {
         this.queues = queues;
         this.engine = engine;
         this.producer = producer;
+        this.running = running;
     }
 
     public void process(Messages.TaskMessage message, String rawBody, DeliveryLease lease) {
+        if (running.draining()) {
+            // Shutting down: hand the message straight back so another instance takes it now.
+            lease.redeliverAfter(Duration.ZERO);
+            return;
+        }
         MDC.put("jobId", message.jobId());
         MDC.put("taskId", message.taskId());
         try {
@@ -64,6 +71,7 @@ public class TaskWorker {
             if (claimed.isEmpty()) {
                 // Finished, cancelled, or held by a live worker: a duplicate delivery changes nothing.
                 log.debug("event=task_message_dropped reason=not_claimable task_id={}", message.taskId());
+                tasks.countDuplicateDelivery(message.taskId());
                 lease.acknowledge();
                 return;
             }
@@ -89,11 +97,19 @@ public class TaskWorker {
                 () -> tasks.predecessor(task.jobId(), task.stage(), task.taskKey()));
         long started = System.nanoTime();
         Map<String, Object> result;
+        running.started(task.taskId(), Thread.currentThread());
         try {
             result = runWithDeadline(handler, input);
         } catch (Throwable error) {
-            onFailure(task, rawBody, lease, error);
+            boolean interrupted = Thread.interrupted() || error instanceof InterruptedException;
+            if (running.draining() && interrupted) {
+                release(task, lease);
+            } else {
+                onFailure(task, rawBody, lease, error);
+            }
             return;
+        } finally {
+            running.finished(task.taskId());
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         tasks.complete(task.taskId(), task.attempt(), true, result, null).ifPresentOrElse(progress -> {
@@ -131,6 +147,15 @@ public class TaskWorker {
         recordFailure(task, details);
         lease.acknowledge();
         dispatcher.dispatch(task.jobId());
+    }
+
+    /** Shutdown interrupted the task: back to queued and its message visible again, for another instance. */
+    private void release(TaskRecord task, DeliveryLease lease) {
+        log.info("event=task_released reason=shutdown task_id={} attempt={}", task.taskId(), task.attempt());
+        tasks.requeue(task.taskId(), task.attempt(), Map.of("type", "worker_shutdown", "message",
+                "the worker shut down while the task ran; released for another worker", "retryable", true,
+                "attempt", task.attempt()));
+        lease.redeliverAfter(Duration.ZERO);
     }
 
     /** The database records the failure first; only then does the message move to the poison queue. */

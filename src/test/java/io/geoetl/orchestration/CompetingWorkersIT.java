@@ -52,6 +52,8 @@ class CompetingWorkersIT extends IntegrationTest {
                 "the duplicate task messages to be consumed");
 
         assertOneResultPerTask(jobId);
+        assertThat(jdbc.queryForObject("select min(duplicate_deliveries) from task where job_id = ?", Integer.class,
+                jobId)).isGreaterThanOrEqualTo(1);
         assertThat(jdbc.queryForObject("select status from job where job_id = ?", String.class, jobId))
                 .isEqualTo("completed");
     }

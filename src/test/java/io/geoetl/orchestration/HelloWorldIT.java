@@ -85,7 +85,7 @@ class HelloWorldIT extends IntegrationTest {
         Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(60));
 
         assertThat(status.get("status")).isEqualTo("failed");
-        assertThat(status.get("error_details").toString()).contains("2 failed of 4 tasks");
+        assertThat(status.get("error_details").toString()).contains("2 failed of 4 tasks").contains("first: task");
     }
 
     @Test

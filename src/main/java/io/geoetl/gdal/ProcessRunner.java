@@ -1,0 +1,81 @@
+package io.geoetl.gdal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.geoetl.error.TransientTaskException;
+
+/**
+ * Runs an external program (GDAL's command-line tools) with a time-out and captured output. When
+ * the calling thread is interrupted (task deadline, shutdown) or the time-out passes, the process and
+ * its children are killed before this returns, so no GDAL process outlives its task.
+ */
+public final class ProcessRunner {
+
+    /** Exit code and captured output of a finished process. */
+    public record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private static final int MAX_CAPTURE = 1 << 20;
+
+    private ProcessRunner() {
+    }
+
+    public static Result run(List<String> command, Duration timeout) throws InterruptedException {
+        Process process;
+        try {
+            process = new ProcessBuilder(command).start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new TransientTaskException("process_start_failed", "could not start " + command.get(0) + ": "
+                    + e.getMessage(), e);
+        }
+        CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> capture(process.getInputStream()));
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> capture(process.getErrorStream()));
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                kill(process);
+                throw new TransientTaskException("process_timeout", command.get(0) + " did not finish within "
+                        + timeout.toSeconds() + " s and was killed");
+            }
+            return new Result(process.exitValue(), stdout.join(), stderr.join());
+        } catch (InterruptedException e) {
+            kill(process);
+            throw e;
+        }
+    }
+
+    private static void kill(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reads a stream fully but keeps at most the first megabyte, so a chatty tool cannot fill the heap. */
+    private static String capture(InputStream stream) {
+        try (stream) {
+            ByteArrayOutputStream kept = new ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            int read;
+            while ((read = stream.read(buffer)) != -1) {
+                if (kept.size() < MAX_CAPTURE) {
+                    kept.write(buffer, 0, Math.min(read, MAX_CAPTURE - kept.size()));
+                }
+            }
+            return kept.toString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

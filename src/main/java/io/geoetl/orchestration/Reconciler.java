@@ -1,0 +1,146 @@
+package io.geoetl.orchestration;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.geoetl.config.EngineProperties;
+import io.geoetl.config.QueueProperties;
+import io.geoetl.workflow.WorkflowCatalog;
+import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Repairs what a crash or a lost message leaves behind, within a bounded time:
+ * <ul>
+ * <li>a task queued (or processing with a dead heartbeat) for longer than {@code lost-message-after}:
+ * its message is sent again (a duplicate is harmless: claims are fenced);</li>
+ * <li>a stage whose tasks are all terminal but which never advanced (crash after the last
+ * completion): the stage is finished;</li>
+ * <li>a job whose current stage was never opened (crash after submit or after an advance): the stage
+ * is opened.</li>
+ * </ul>
+ * One instance at a time does the work (advisory lock); every repair is idempotent anyway.
+ */
+@Component
+@ConditionalOnProperty(name = "geoetl.roles.worker", havingValue = "true", matchIfMissing = true)
+public class Reconciler {
+
+    private static final long LOCK_KEY = 0x6765_6f65_746cL;
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+
+    private final JdbcTemplate jdbc;
+    private final StageCoordinator coordinator;
+    private final WorkflowCatalog catalog;
+    private final ProducerTemplate producer;
+    private final EngineProperties engine;
+    private final QueueProperties queues;
+
+    public Reconciler(JdbcTemplate jdbc, StageCoordinator coordinator, WorkflowCatalog catalog,
+            ProducerTemplate producer, EngineProperties engine, QueueProperties queues) {
+        this.jdbc = jdbc;
+        this.coordinator = coordinator;
+        this.catalog = catalog;
+        this.producer = producer;
+        this.engine = engine;
+        this.queues = queues;
+    }
+
+    @Scheduled(fixedDelayString = "${geoetl.engine.reconcile-interval}",
+            initialDelayString = "${geoetl.engine.reconcile-interval}")
+    void reconcile() {
+        Boolean locked = jdbc.queryForObject("select pg_try_advisory_lock(?)", Boolean.class, LOCK_KEY);
+        if (!Boolean.TRUE.equals(locked)) {
+            return;
+        }
+        try {
+            resendLostTaskMessages();
+            finishDrainedStages();
+            openUnopenedStages();
+        } catch (RuntimeException e) {
+            log.warn("event=reconcile_failed error=\"{}\"", e.getMessage());
+        } finally {
+            jdbc.queryForObject("select pg_advisory_unlock(?)", Boolean.class, LOCK_KEY);
+        }
+    }
+
+    /** What the reconciler would repair now, for GET /api/debug/stuck-jobs. */
+    public Map<String, Object> inspect() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("lost_task_messages", jdbc.queryForList("select t.job_id, count(*) as tasks, "
+                + "min(coalesce(t.queued_at, t.heartbeat_at)) as oldest from task t join job j using (job_id) "
+                + "where j.status = 'processing' and " + LOST_TASK + " group by t.job_id", lostSeconds(),
+                deadHeartbeatSeconds()));
+        report.put("stages_not_advanced", jdbc.queryForList(DRAINED_STAGES));
+        report.put("stages_not_opened", jdbc.queryForList(UNOPENED_JOBS, lostSeconds()));
+        report.put("stale_jobs", jdbc.queryForList("select job_id, job_type, status, stage, updated_at from job "
+                + "where status = 'processing' and updated_at < now() - interval '1 hour' order by updated_at "
+                + "limit 100"));
+        report.put("checked_at", java.time.OffsetDateTime.now());
+        return report;
+    }
+
+    private static final String LOST_TASK = "((t.status = 'queued' and t.queued_at < now() - "
+            + "make_interval(secs => ?)) or (t.status = 'processing' and t.heartbeat_at < now() - "
+            + "make_interval(secs => ?)))";
+
+    private static final String DRAINED_STAGES = "select s.job_id, s.generation, s.stage, s.task_count, "
+            + "s.completed_tasks, s.failed_tasks from job_stage s join job j on j.job_id = s.job_id "
+            + "and j.generation = s.generation and j.stage = s.stage where j.status = 'processing' "
+            + "and s.open_tasks <= 0 and not exists (select 1 from stage_transition x where x.job_id = s.job_id "
+            + "and x.generation = s.generation and x.stage = s.stage and x.retry_round = j.retry_round) limit 100";
+
+    private static final String UNOPENED_JOBS = "select j.job_id, j.generation, j.stage, j.status from job j "
+            + "where j.status in ('queued', 'processing') and j.updated_at < now() - make_interval(secs => ?) "
+            + "and not exists (select 1 from job_stage s where s.job_id = j.job_id and s.generation = j.generation "
+            + "and s.stage = j.stage) limit 100";
+
+    private void resendLostTaskMessages() {
+        List<Map<String, Object>> lost = jdbc.queryForList("update task t set status = 'queued', queued_at = now() "
+                + "from job j where j.job_id = t.job_id and j.status = 'processing' and t.task_id in ("
+                + "select t.task_id from task t where " + LOST_TASK + " limit 500) "
+                + "returning t.task_id, t.job_id, t.task_type", lostSeconds(), deadHeartbeatSeconds());
+        if (lost.isEmpty()) {
+            return;
+        }
+        List<String> bodies = lost.stream().map(row -> new Messages.TaskMessage((String) row.get("task_id"),
+                (String) row.get("job_id"), catalog.handler((String) row.get("task_type")).taskClass().name()
+                        .toLowerCase(java.util.Locale.ROOT)).toJson()).toList();
+        producer.sendBody(TaskDispatcher.DISPATCH_ROUTE, bodies);
+        log.warn("event=lost_task_messages_resent count={}", bodies.size());
+    }
+
+    private void finishDrainedStages() {
+        for (Map<String, Object> row : jdbc.queryForList(DRAINED_STAGES)) {
+            String jobId = (String) row.get("job_id");
+            int stage = ((Number) row.get("stage")).intValue();
+            log.warn("event=stage_advance_repaired job_id={} stage={}", jobId, stage);
+            coordinator.finishStage(new StageProgress(jobId, ((Number) row.get("generation")).intValue(), stage,
+                    ((Number) row.get("task_count")).intValue(), 0, ((Number) row.get("completed_tasks")).intValue(),
+                    ((Number) row.get("failed_tasks")).intValue()));
+        }
+    }
+
+    private void openUnopenedStages() {
+        for (Map<String, Object> row : jdbc.queryForList(UNOPENED_JOBS, lostSeconds())) {
+            String jobId = (String) row.get("job_id");
+            int stage = ((Number) row.get("stage")).intValue();
+            log.warn("event=stage_open_repaired job_id={} stage={} status={}", jobId, stage, row.get("status"));
+            coordinator.openStage(new Messages.JobMessage(jobId, ((Number) row.get("generation")).intValue(), stage));
+        }
+    }
+
+    private double lostSeconds() {
+        return engine.lostMessageAfter().toMillis() / 1000.0;
+    }
+
+    /** A processing task whose heartbeat stopped this long ago: its worker died and its message is gone too. */
+    private double deadHeartbeatSeconds() {
+        return (engine.lostMessageAfter().toMillis() + queues.visibilityTimeout().toMillis()) / 1000.0;
+    }
+}

@@ -1,0 +1,62 @@
+package io.geoetl.gdal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.geoetl.error.TransientTaskException;
+import org.junit.jupiter.api.Test;
+
+class ProcessRunnerTest {
+
+    @Test
+    void capturesExitCodeAndBothStreams() throws Exception {
+        ProcessRunner.Result result = ProcessRunner.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"),
+                Duration.ofSeconds(10));
+
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.stdout()).isEqualTo("out\n");
+        assertThat(result.stderr()).isEqualTo("err\n");
+    }
+
+    @Test
+    void killsTheProcessWhenTheTimeOutPasses() {
+        assertThatThrownBy(() -> ProcessRunner.run(List.of("sleep", "30"), Duration.ofMillis(300)))
+                .isInstanceOf(TransientTaskException.class).hasMessageContaining("was killed");
+    }
+
+    @Test
+    void killsTheProcessAndItsChildrenWhenTheThreadIsInterrupted() throws Exception {
+        AtomicReference<Thread> runner = new AtomicReference<>();
+        CompletableFuture<Throwable> outcome = CompletableFuture.supplyAsync(() -> {
+            runner.set(Thread.currentThread());
+            try {
+                ProcessRunner.run(List.of("sh", "-c", "sleep 30 & wait"), Duration.ofSeconds(60));
+                return null;
+            } catch (Throwable error) {
+                return error;
+            }
+        });
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (childSleepers() == 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(childSleepers()).isPositive();
+
+        runner.get().interrupt();
+
+        assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+        assertThat(childSleepers()).isZero();
+    }
+
+    /** sleep processes started by this JVM's children. */
+    private static long childSleepers() {
+        return ProcessHandle.current().descendants()
+                .filter(process -> process.info().command().map(command -> command.endsWith("sleep")).orElse(false))
+                .filter(ProcessHandle::isAlive).count();
+    }
+}

@@ -1,0 +1,114 @@
+package io.geoetl.orchestration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import io.geoetl.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Cancel, retry, retry-task, resubmit, the debug task view and the 409s of the state diagram. */
+class JobControlIT extends IntegrationTest {
+
+    @Autowired
+    RunningTasks running;
+
+    @Test
+    void cancelStopsDispatchIgnoresLateCompletionsAndNeverReopens() {
+        String jobId = submit("hello_world", "{\"n\": 200, \"sleep_ms\": 500, \"message\": \"" + unique("cancel")
+                + "\"}");
+        await(() -> jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'processing'",
+                Integer.class, jobId) > 0, Duration.ofSeconds(15), "tasks to run");
+
+        Answer cancel = post("/api/jobs/" + jobId + "/cancel", "");
+
+        assertThat(cancel.status()).isEqualTo(200);
+        assertThat(cancel.body().get("status")).isEqualTo("cancelled");
+        await(() -> running.count() == 0, Duration.ofSeconds(15), "running tasks to return");
+        assertThat(get("/api/jobs/status/" + jobId).body().get("status")).isEqualTo("cancelled");
+        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status in ('pending', "
+                + "'queued', 'processing')", Integer.class, jobId)).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2", Integer.class,
+                jobId)).isZero();
+        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'completed'",
+                Integer.class, jobId)).isLessThan(200);
+        assertThat(post("/api/jobs/" + jobId + "/cancel", "").status()).isEqualTo(409);
+        assertThat(post("/api/jobs/" + jobId + "/retry", "").status()).isEqualTo(409);
+        assertThat(post("/api/jobs/" + jobId + "/resubmit", "").status()).isEqualTo(409);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void retryRequeuesTheFailedTasksAndTheJobCompletes() {
+        String jobId = submit("hello_world", "{\"n\": 3, \"fail_keys\": [\"hello_1\"], \"fail_attempts\": 1, "
+                + "\"message\": \"" + unique("retry") + "\"}");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("failed");
+        String taskId = jobId.substring(0, 16) + "-s1-hello_1";
+
+        Answer retry = post("/api/jobs/" + jobId + "/retry", "");
+
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed");
+        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'completed'",
+                Integer.class, jobId)).isEqualTo(6);
+        Map<String, Object> task = get("/api/debug/task/" + taskId).body();
+        assertThat(task.get("attempt")).isEqualTo(2);
+        assertThat(task.get("status")).isEqualTo("completed");
+        List<Map<String, Object>> errors = (List<Map<String, Object>>) task.get("attempt_errors");
+        assertThat(errors).hasSize(1);
+        assertThat(errors.get(0)).containsEntry("attempt", 1).containsEntry("type", "injected_failure");
+        assertThat(post("/api/jobs/" + jobId + "/retry", "").status()).isEqualTo(409);
+    }
+
+    @Test
+    void retryTaskResumesACompletedWithErrorsJobAndPlansTheLaterStageAgain() {
+        String jobId = submit("hello_world", "{\"n\": 3, \"failure_policy\": \"continue\", \"fail_keys\": "
+                + "[\"hello_0\"], \"fail_attempts\": 1, \"message\": \"" + unique("retry-task") + "\"}");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed_with_errors");
+        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2", Integer.class,
+                jobId)).isEqualTo(2);
+
+        Answer retry = post("/api/debug/retry-task/" + jobId.substring(0, 16) + "-s1-hello_0", "");
+
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed");
+        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2 "
+                + "and status = 'completed'", Integer.class, jobId)).isEqualTo(3);
+        assertThat(jdbc.queryForObject("select max(attempt) from task where job_id = ? and stage = 2",
+                Integer.class, jobId)).isEqualTo(1);
+        assertThat(post("/api/debug/retry-task/" + jobId.substring(0, 16) + "-s1-hello_0", "").status())
+                .isEqualTo(409);
+    }
+
+    @Test
+    void resubmitRunsAnEndedJobAgainAsANewGenerationKeepingTheOldTasks() {
+        String jobId = submit("hello_world", "{\"n\": 2, \"message\": \"" + unique("resubmit") + "\"}");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed");
+
+        Answer resubmit = post("/api/jobs/" + jobId + "/resubmit", "");
+
+        assertThat(resubmit.status()).isEqualTo(202);
+        assertThat(resubmit.body().get("generation")).isEqualTo(2);
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(30));
+        assertThat(status.get("status")).isEqualTo("completed");
+        assertThat(status.get("generation")).isEqualTo(2);
+        assertThat(jdbc.queryForObject("select count(*) from task_history where job_id = ? and generation = 1",
+                Integer.class, jobId)).isEqualTo(4);
+        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and generation = 2 "
+                + "and status = 'completed'", Integer.class, jobId)).isEqualTo(4);
+        assertThat(jdbc.queryForObject("select count(*) from stage_transition where job_id = ?", Integer.class,
+                jobId)).isEqualTo(4);
+    }
+
+    @Test
+    void controlEndpointsAnswer404ForUnknownJobsAndTasks() {
+        assertThat(post("/api/jobs/" + "0".repeat(64) + "/cancel", "").status()).isEqualTo(404);
+        assertThat(post("/api/jobs/" + "0".repeat(64) + "/retry", "").status()).isEqualTo(404);
+        assertThat(get("/api/debug/task/nope").status()).isEqualTo(404);
+        assertThat(get("/api/debug/task/0000000000000000-s1-hello_0").status()).isEqualTo(404);
+        assertThat(post("/api/debug/retry-task/0000000000000000-s1-hello_0", "").status()).isEqualTo(404);
+    }
+}
