@@ -1,5 +1,8 @@
 package io.geoetl.orchestration;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,18 +57,31 @@ public class Reconciler {
     @Scheduled(fixedDelayString = "${geoetl.engine.reconcile-interval}",
             initialDelayString = "${geoetl.engine.reconcile-interval}")
     void reconcile() {
-        Boolean locked = jdbc.queryForObject("select pg_try_advisory_lock(?)", Boolean.class, LOCK_KEY);
-        if (!Boolean.TRUE.equals(locked)) {
-            return;
-        }
-        try {
-            resendLostTaskMessages();
-            finishDrainedStages();
-            openUnopenedStages();
-        } catch (RuntimeException e) {
-            log.warn("event=reconcile_failed error=\"{}\"", e.getMessage());
-        } finally {
-            jdbc.queryForObject("select pg_advisory_unlock(?)", Boolean.class, LOCK_KEY);
+        // A session-level lock must be taken and released on the same connection, so one connection
+        // is held for the whole pass while the repairs use others from the pool.
+        jdbc.execute((java.sql.Connection connection) -> {
+            if (!advisoryLock(connection, "pg_try_advisory_lock")) {
+                return null;
+            }
+            try {
+                resendLostTaskMessages();
+                finishDrainedStages();
+                openUnopenedStages();
+            } catch (RuntimeException e) {
+                log.warn("event=reconcile_failed error=\"{}\"", e.getMessage());
+            } finally {
+                advisoryLock(connection, "pg_advisory_unlock");
+            }
+            return null;
+        });
+    }
+
+    private static boolean advisoryLock(java.sql.Connection connection, String function) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select " + function + "(?)")) {
+            statement.setLong(1, LOCK_KEY);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() && result.getBoolean(1);
+            }
         }
     }
 

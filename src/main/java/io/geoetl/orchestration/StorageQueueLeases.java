@@ -84,7 +84,9 @@ public class StorageQueueLeases {
                 popReceipt = result.getPopReceipt();
                 renewed = true;
                 if (!heartbeat.getAsBoolean()) {
+                    // Another attempt holds the task now; its own message carries it. Stop renewing this one.
                     log.warn("event=lease_lost message_id={} reason=attempt_superseded", messageId);
+                    renewal.cancel(false);
                 }
             } catch (QueueStorageException | IllegalStateException e) {
                 log.warn("event=lease_renewal_failed message_id={} error=\"{}\"", messageId, e.getMessage());

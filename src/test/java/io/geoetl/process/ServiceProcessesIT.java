@@ -1,0 +1,161 @@
+package io.geoetl.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+import io.geoetl.orchestration.Json;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * Whole service processes on one database and one pair of queues (visibility 5 s): crashes,
+ * several instances, graceful shutdown and the API key. Slowest part of the suite (about two minutes).
+ */
+class ServiceProcessesIT {
+
+    private final JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(
+            "jdbc:postgresql://127.0.0.1:5432/geoetl_proc", "geoetl", "geoetl"));
+
+    @Test
+    void killedWorkersTasksAreRedeliveredAndTheJobCompletesWithOneResultPerTask() throws Exception {
+        try (ServiceProcess first = ServiceProcess.start("crash-first").awaitHealthy()) {
+            String jobId = submit(first, "{\"n\": 4, \"sleep_ms\": 3000, \"message\": \"" + unique() + "\"}");
+            await(() -> count("select count(*) from task where job_id = ? and status = 'processing'", jobId) == 4,
+                    Duration.ofSeconds(30), "all four greetings to run on the first instance");
+
+            first.kill();
+
+            try (ServiceProcess second = ServiceProcess.start("crash-second").awaitHealthy()) {
+                assertThat(awaitEnded(second, jobId, Duration.ofSeconds(90))).isEqualTo("completed");
+            }
+            assertThat(count("select count(*) from task where job_id = ? and status = 'completed' "
+                    + "and result is not null", jobId)).isEqualTo(8);
+            assertThat(count("select count(*) from task where job_id = ? and stage = 1 and attempt = 2", jobId))
+                    .isEqualTo(4);
+            assertThat(count("select count(*) from stage_transition where job_id = ?", jobId)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void threeInstancesRunTwoThousandTasksAndSurviveTheLossOfOne() throws Exception {
+        try (ServiceProcess a = ServiceProcess.start("multi-a"); ServiceProcess b = ServiceProcess.start("multi-b");
+                ServiceProcess c = ServiceProcess.start("multi-c")) {
+            a.awaitHealthy();
+            b.awaitHealthy();
+            c.awaitHealthy();
+            String jobId = submit(a, "{\"n\": 1000, \"sleep_ms\": 20, \"message\": \"" + unique() + "\"}");
+            await(() -> count("select count(*) from task where job_id = ? and status = 'completed'", jobId) >= 600,
+                    Duration.ofSeconds(120), "the run to be well under way");
+
+            b.kill();
+
+            assertThat(awaitEnded(a, jobId, Duration.ofSeconds(180))).isEqualTo("completed");
+            assertThat(count("select count(*) from task where job_id = ? and status = 'completed'", jobId))
+                    .isEqualTo(2000);
+            assertThat(jdbc.queryForList("select stage from stage_transition where job_id = ? order by stage",
+                    Integer.class, jobId)).containsExactly(1, 2);
+            assertThat(jdbc.queryForList("select completed_tasks from job_stage where job_id = ? order by stage",
+                    Integer.class, jobId)).containsExactly(1000, 1000);
+        }
+    }
+
+    @Test
+    void sigtermExitsWithinThirtySecondsAndAnotherInstanceTakesOverItsTasksWithinSeconds() throws Exception {
+        try (ServiceProcess leaving = ServiceProcess.start("drain-leaving").awaitHealthy()) {
+            String jobId = submit(leaving, "{\"n\": 3, \"sleep_ms\": 12000, \"message\": \"" + unique() + "\"}");
+            await(() -> count("select count(*) from task where job_id = ? and status = 'processing'", jobId) == 3,
+                    Duration.ofSeconds(30), "the greetings to run on the leaving instance");
+            try (ServiceProcess staying = ServiceProcess.start("drain-staying").awaitHealthy()) {
+                assertThat(count("select count(*) from task where job_id = ? and attempt = 1 "
+                        + "and status = 'processing'", jobId)).isEqualTo(3);
+
+                Duration exit = leaving.terminate(Duration.ofSeconds(30));
+                Instant exited = Instant.now();
+
+                assertThat(exit).isLessThan(Duration.ofSeconds(30));
+                await(() -> count("select count(*) from task where job_id = ? and stage = 1 and attempt = 2",
+                        jobId) == 3, Duration.ofSeconds(10), "the staying instance to take the released tasks");
+                OffsetDateTime lastTakeover = jdbc.queryForObject("select max(started_at) from task where "
+                        + "job_id = ? and stage = 1", OffsetDateTime.class, jobId);
+                assertThat(Duration.between(exited, lastTakeover.toInstant())).isLessThan(Duration.ofSeconds(5));
+                assertThat(count("select count(*) from task where job_id = ? and stage = 1 and "
+                        + "attempt_errors @> '[{\"type\": \"worker_shutdown\"}]'", jobId)).isEqualTo(3);
+                assertThat(awaitEnded(staying, jobId, Duration.ofSeconds(60))).isEqualTo("completed");
+            }
+        }
+    }
+
+    @Test
+    void apiKeyGuardsWriteAndDebugEndpointsButNotStatusOrHealth() throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("api-key").awaitHealthy()) {
+            String body = "{\"n\": 1, \"message\": \"" + unique() + "\"}";
+            String someJob = "0".repeat(64);
+
+            assertThat(service.post("/api/jobs/submit/hello_world", body, false).statusCode()).isEqualTo(401);
+            assertThat(service.post("/api/jobs/" + someJob + "/cancel", "", false).statusCode()).isEqualTo(401);
+            assertThat(service.post("/api/jobs/" + someJob + "/retry", "", false).statusCode()).isEqualTo(401);
+            assertThat(service.post("/api/jobs/" + someJob + "/resubmit", "", false).statusCode()).isEqualTo(401);
+            assertThat(service.post("/api/debug/retry-task/x", "", false).statusCode()).isEqualTo(401);
+            assertThat(service.get("/api/debug/stuck-jobs").statusCode()).isEqualTo(401);
+            assertThat(service.get("/api/debug/task/x").statusCode()).isEqualTo(401);
+
+            HttpResponse<String> submitted = service.post("/api/jobs/submit/hello_world", body, true);
+            assertThat(submitted.statusCode()).isEqualTo(202);
+            String jobId = (String) Json.readMap(submitted.body()).get("job_id");
+            assertThat(service.get("/api/jobs/status/" + jobId).statusCode()).isEqualTo(200);
+            assertThat(service.get("/api/health").statusCode()).isEqualTo(200);
+            assertThat(Json.readMap(service.post("/api/jobs/submit/hello_world", body, false).body()))
+                    .containsEntry("error", "unauthorized");
+        }
+    }
+
+    private String submit(ServiceProcess service, String body) throws IOException {
+        HttpResponse<String> response = service.post("/api/jobs/submit/hello_world", body, true);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return (String) Json.readMap(response.body()).get("job_id");
+    }
+
+    private String awaitEnded(ServiceProcess service, String jobId, Duration deadline) throws IOException {
+        Instant until = Instant.now().plus(deadline);
+        while (true) {
+            Map<String, Object> status = Json.readMap(service.get("/api/jobs/status/" + jobId).body());
+            String value = (String) status.get("status");
+            if (!List.of("queued", "processing").contains(value)) {
+                return value;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("job " + jobId + " did not end within " + deadline.toSeconds() + " s: "
+                        + status.get("stages"));
+            }
+            ServiceProcess.pause(100);
+        }
+    }
+
+    private int count(String sql, String jobId) {
+        return jdbc.queryForObject(sql, Integer.class, jobId);
+    }
+
+    private static void await(BooleanSupplier condition, Duration deadline, String what) {
+        Instant until = Instant.now().plus(deadline);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for " + what);
+            }
+            ServiceProcess.pause(50);
+        }
+    }
+
+    private static String unique() {
+        return "process-" + UUID.randomUUID();
+    }
+}
