@@ -1,6 +1,5 @@
 package io.geoetl.config;
 
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +13,6 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 /**
  * Separate pools for light and heavy tasks so GDAL work bounded by the cores never starves hello or
  * metadata tasks. The task route hands each message to one of them ({@code executorService=#...}).
- * A full pool runs the task on the consumer thread, which slows polling instead of dropping work.
  */
 @Configuration
 class WorkerExecutorsConfig {
@@ -28,23 +26,30 @@ class WorkerExecutorsConfig {
         return builder.threadNamePrefix("http-async-").build();
     }
 
+    /** Light tasks are short: a small backlog may wait for a thread. */
     @Bean(destroyMethod = "shutdown")
-    ExecutorService lightTaskExecutor(EngineProperties engine) {
-        return pool("light-task-", engine.lightThreads());
+    ThreadPoolExecutor lightTaskExecutor(EngineProperties engine) {
+        return pool("light-task-", engine.lightThreads(), engine.lightThreads() * 2);
+    }
+
+    /**
+     * Heavy tasks never wait in memory (their messages would not be renewed meanwhile): the task
+     * route admits at most heavy-threads of them and hands further messages back to the queue. The
+     * small backlog only absorbs the moment between a task ending and its thread becoming idle.
+     */
+    @Bean(destroyMethod = "shutdown")
+    ThreadPoolExecutor heavyTaskExecutor(EngineProperties engine) {
+        return pool("heavy-task-", engine.heavyThreads(), engine.heavyThreads());
     }
 
     @Bean(destroyMethod = "shutdown")
-    ExecutorService heavyTaskExecutor(EngineProperties engine) {
-        return pool("heavy-task-", engine.heavyThreads());
+    ThreadPoolExecutor dispatchSendExecutor() {
+        return pool("dispatch-send-", 8, 64);
     }
 
-    @Bean(destroyMethod = "shutdown")
-    ExecutorService dispatchSendExecutor() {
-        return pool("dispatch-send-", 8);
-    }
-
-    private static ExecutorService pool(String prefix, int threads) {
-        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(threads * 2),
+    /** A full pool runs the work on the caller's thread: a last resort that slows polling, never drops. */
+    private static ThreadPoolExecutor pool(String prefix, int threads, int backlog) {
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(backlog),
                 new CustomizableThreadFactory(prefix), new ThreadPoolExecutor.CallerRunsPolicy());
     }
 }

@@ -18,11 +18,8 @@ public interface DeliveryLease {
     /** The message should come back after {@code delay} for another attempt. */
     void redeliverAfter(Duration delay);
 
-    /** How many times the transport has delivered this message, 1 on the first delivery. */
-    long deliveryCount();
-
     /** A lease for transports that need none (direct endpoints in tests). */
-    static DeliveryLease none(long deliveryCount) {
+    static DeliveryLease none() {
         return new DeliveryLease() {
             @Override
             public void keepAlive(java.util.function.BooleanSupplier heartbeat) {
@@ -35,11 +32,6 @@ public interface DeliveryLease {
             @Override
             public void redeliverAfter(Duration delay) {
                 throw new IllegalStateException("this transport cannot redeliver; the exchange must fail");
-            }
-
-            @Override
-            public long deliveryCount() {
-                return deliveryCount;
             }
         };
     }

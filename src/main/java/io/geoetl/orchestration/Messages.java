@@ -8,14 +8,26 @@ import java.util.Map;
  */
 public final class Messages {
 
+    /** Largest body geoetl ever sends; Storage Queue allows 64 KB (base64 included), Service Bus 256 KB. */
+    public static final int MAX_BODY_CHARS = 8192;
+
     private Messages() {
+    }
+
+    /** Refuses to produce an oversized body: anything large must travel by reference (a table row, a blob). */
+    static String bounded(String body) {
+        if (body.length() > MAX_BODY_CHARS) {
+            throw new IllegalStateException("queue message of " + body.length() + " characters exceeds "
+                    + MAX_BODY_CHARS + "; pass a reference instead");
+        }
+        return body;
     }
 
     /** Open (or re-open after a crash) stage {@code stage} of generation {@code generation}. */
     public record JobMessage(String jobId, int generation, int stage) {
 
         public String toJson() {
-            return Json.write(Map.of("job_id", jobId, "generation", generation, "stage", stage));
+            return bounded(Json.write(Map.of("job_id", jobId, "generation", generation, "stage", stage)));
         }
     }
 
@@ -23,7 +35,7 @@ public final class Messages {
     public record TaskMessage(String taskId, String jobId, String taskClass) {
 
         public String toJson() {
-            return Json.write(Map.of("task_id", taskId, "job_id", jobId, "task_class", taskClass));
+            return bounded(Json.write(Map.of("task_id", taskId, "job_id", jobId, "task_class", taskClass)));
         }
     }
 

@@ -2,7 +2,9 @@ package io.geoetl.orchestration;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 
+import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -22,6 +24,8 @@ public class QueueDelivery {
     /** Header the task route chooses the light or heavy worker pool by. */
     public static final String TASK_CLASS_HEADER = "GeoetlTaskClass";
     private static final String TASK_PROPERTY = "geoetl.taskMessage";
+    private static final String HEAVY_SLOT_PROPERTY = "geoetl.heavySlot";
+    private static final java.time.Duration DEFER_DELAY = java.time.Duration.ofSeconds(2);
     private static final Logger log = LoggerFactory.getLogger(QueueDelivery.class);
 
     private final TaskWorker worker;
@@ -30,28 +34,52 @@ public class QueueDelivery {
     private final QueueProperties queues;
     private final FailureRecorder failures;
     private final ProducerTemplate producer;
+    /** Heavy tasks admitted at once: exactly the heavy pool's threads, so none waits in memory. */
+    private final Semaphore heavySlots;
 
     QueueDelivery(TaskWorker worker, StageCoordinator coordinator, StorageQueueLeases leases,
-            QueueProperties queues, FailureRecorder failures, ProducerTemplate producer) {
+            QueueProperties queues, FailureRecorder failures, ProducerTemplate producer, EngineProperties engine) {
         this.worker = worker;
         this.coordinator = coordinator;
         this.leases = leases;
         this.queues = queues;
         this.failures = failures;
         this.producer = producer;
+        this.heavySlots = new Semaphore(engine.heavyThreads());
     }
 
-    /** First step of the task route: parse and tag with the worker pool. Malformed bodies throw. */
+    /**
+     * First step of the task route: parse and tag with the worker pool, or with {@code deferred} when
+     * that pool has no free thread (heavy tasks never queue in memory). Malformed bodies throw.
+     */
     public void acceptTask(Exchange exchange) {
         Messages.TaskMessage message = Messages.parseTask(exchange.getIn().getBody(String.class));
         exchange.setProperty(TASK_PROPERTY, message);
-        exchange.getIn().setHeader(TASK_CLASS_HEADER, message.taskClass());
+        if (!"heavy".equals(message.taskClass())) {
+            exchange.getIn().setHeader(TASK_CLASS_HEADER, "light");
+        } else if (heavySlots.tryAcquire()) {
+            exchange.setProperty(HEAVY_SLOT_PROPERTY, true);
+            exchange.getIn().setHeader(TASK_CLASS_HEADER, "heavy");
+        } else {
+            exchange.getIn().setHeader(TASK_CLASS_HEADER, "deferred");
+        }
+    }
+
+    /** The pool is full: the message goes back to the queue for a later delivery, here or elsewhere. */
+    public void deferTask(Exchange exchange) {
+        lease(exchange, queues.taskQueue()).redeliverAfter(DEFER_DELAY);
     }
 
     /** Runs on the chosen pool. */
     public void runTask(Exchange exchange) {
         Messages.TaskMessage message = exchange.getProperty(TASK_PROPERTY, Messages.TaskMessage.class);
-        worker.process(message, exchange.getIn().getBody(String.class), lease(exchange, queues.taskQueue()));
+        try {
+            worker.process(message, exchange.getIn().getBody(String.class), lease(exchange, queues.taskQueue()));
+        } finally {
+            if (exchange.getProperty(HEAVY_SLOT_PROPERTY, false, Boolean.class)) {
+                heavySlots.release();
+            }
+        }
     }
 
     /** The job route: open the stage the message names. */
@@ -81,11 +109,10 @@ public class QueueDelivery {
 
     private DeliveryLease lease(Exchange exchange, String queueName) {
         String messageId = exchange.getIn().getHeader(QueueConstants.MESSAGE_ID, String.class);
-        Long dequeueCount = exchange.getIn().getHeader(QueueConstants.DEQUEUE_COUNT, Long.class);
         if (messageId == null) {
-            return DeliveryLease.none(dequeueCount == null ? 1 : dequeueCount);
+            return DeliveryLease.none();
         }
         return leases.open(queueName, messageId, exchange.getIn().getHeader(QueueConstants.POP_RECEIPT,
-                String.class), dequeueCount == null ? 1 : dequeueCount);
+                String.class));
     }
 }

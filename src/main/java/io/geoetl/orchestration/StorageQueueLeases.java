@@ -38,8 +38,8 @@ public class StorageQueueLeases {
         this.visibility = properties.visibilityTimeout();
     }
 
-    public DeliveryLease open(String queueName, String messageId, String popReceipt, long dequeueCount) {
-        return new Lease(queues.getQueueClient(queueName), messageId, popReceipt, dequeueCount);
+    public DeliveryLease open(String queueName, String messageId, String popReceipt) {
+        return new Lease(queues.getQueueClient(queueName), messageId, popReceipt);
     }
 
     /** Runs {@code task} after {@code delay} on the lease scheduler (used for task deadlines too). */
@@ -56,17 +56,15 @@ public class StorageQueueLeases {
 
         private final QueueClient client;
         private final String messageId;
-        private final long dequeueCount;
         private String popReceipt;
         private boolean renewed;
         private boolean settled;
         private ScheduledFuture<?> renewal;
 
-        Lease(QueueClient client, String messageId, String popReceipt, long dequeueCount) {
+        Lease(QueueClient client, String messageId, String popReceipt) {
             this.client = client;
             this.messageId = messageId;
             this.popReceipt = popReceipt;
-            this.dequeueCount = dequeueCount;
         }
 
         @Override
@@ -111,11 +109,6 @@ public class StorageQueueLeases {
             // A new visibility also changes the receipt: the consumer's delete fails and the message returns.
             UpdateMessageResult result = client.updateMessage(messageId, popReceipt, null, delay);
             popReceipt = result.getPopReceipt();
-        }
-
-        @Override
-        public long deliveryCount() {
-            return dequeueCount;
         }
 
         private void stopRenewal() {

@@ -76,10 +76,11 @@ public class TaskWorker {
                 return;
             }
             TaskRecord task = claimed.get();
-            if (lease.deliveryCount() > queues.maxDeliveries()) {
+            // Claims count attempts, so a task whose worker dies every time (a crash loop) ends here.
+            // Deliveries that were only deferred (pool full) or dropped as duplicates do not count.
+            if (task.attempt() > queues.maxDeliveries()) {
                 failAndPoison(task, rawBody, lease, Map.of("type", "max_deliveries_exceeded", "message",
-                        "message delivered " + lease.deliveryCount() + " times without finishing", "retryable",
-                        false));
+                        "task started " + (task.attempt() - 1) + " times without finishing", "retryable", false));
                 return;
             }
             run(task, rawBody, lease);

@@ -54,4 +54,15 @@ class MessagesTest {
         assertThatThrownBy(() -> Messages.parseJob("{\"job_id\": \"" + JOB + "\", \"generation\": 1, "
                 + "\"stage\": 0}")).hasMessageContaining("'stage'");
     }
+
+    @Test
+    void messagesCarryIdsOnlySoEveryBodyStaysFarBelowTheQueueLimit() {
+        String longestTask = JOB.substring(0, 16) + "-s999-" + "k".repeat(64);
+
+        String body = new Messages.TaskMessage(longestTask, JOB, "heavy").toJson();
+
+        assertThat(body.length()).isLessThan(300);
+        assertThatThrownBy(() -> Messages.bounded("x".repeat(Messages.MAX_BODY_CHARS + 1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("reference");
+    }
 }
