@@ -36,7 +36,8 @@ public class JobSubmitter {
 
     public Submission submit(String jobType, Map<String, Object> submitted) {
         Workflow workflow = catalog.workflow(jobType);
-        Map<String, Object> parameters = workflow.parameters().canonicalize(submitted);
+        Map<String, Object> parameters = new java.util.TreeMap<>(workflow.complete(
+                workflow.parameters().canonicalize(submitted)));
         String jobId = Ids.jobId(jobType, parameters);
         boolean created = jobs.insertIfAbsent(jobId, jobType, workflow.stages().size(), parameters);
         if (created) {

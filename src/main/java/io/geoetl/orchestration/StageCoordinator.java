@@ -187,7 +187,8 @@ public class StageCoordinator {
                 statistics.add(stage.result());
             }
         }
-        return workflow.summarize(new JobSummaryContext(job.jobId(), job.parameters(), statistics));
+        return workflow.summarize(new JobSummaryContext(job.jobId(), job.parameters(), statistics,
+                (stage, key) -> tasks.find(Ids.taskId(job.jobId(), stage, key)).map(TaskRecord::result)));
     }
 
     private static Map<String, Object> stageStatistics(StageDefinition definition, StageProgress progress) {

@@ -19,6 +19,14 @@ public interface Workflow {
 
     ParameterSchema parameters();
 
+    /**
+     * Checks and completes canonical parameters beyond what the schema can say (blob names that must
+     * stay inside their container, defaults derived from other parameters). Throws BadRequestException.
+     */
+    default Map<String, Object> complete(Map<String, Object> parameters) {
+        return parameters;
+    }
+
     /** Stages in execution order; stage numbers are 1-based positions in this list. */
     List<StageDefinition> stages();
 

@@ -1,0 +1,116 @@
+package io.geoetl.catalog;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.gdal.Gdal;
+import io.geoetl.stac.StacRepository;
+import io.geoetl.storage.BlobStore;
+import org.springframework.stereotype.Service;
+
+/** Reads a blob's metadata with GDAL and turns it into a STAC Item in a collection. */
+@Service
+public class CatalogService {
+
+    private final BlobStore blobs;
+    private final Gdal gdal;
+    private final StacRepository stac;
+
+    public CatalogService(BlobStore blobs, Gdal gdal, StacRepository stac) {
+        this.blobs = blobs;
+        this.gdal = gdal;
+        this.stac = stac;
+    }
+
+    /** Small metadata summary of one file (list_container's inventory rows). */
+    public Map<String, Object> describe(String container, String blobName) throws InterruptedException {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("name", blobName);
+        FileKind kind = FileKind.of(blobName);
+        summary.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+        if (kind == FileKind.OTHER) {
+            summary.put("size", blobs.describe(container, blobName).size());
+            return summary;
+        }
+        try (WorkDir work = WorkDir.create()) {
+            Path local = work.download(blobs, container, blobName);
+            summary.put("size", java.nio.file.Files.size(local));
+            if (kind == FileKind.RASTER) {
+                Map<String, Object> info = gdal.rasterInfo(local);
+                summary.put("driver", info.get("driverShortName"));
+                summary.put("size_pixels", info.get("size"));
+                summary.put("bands", ((List<?>) info.getOrDefault("bands", List.of())).size());
+                Object stacInfo = info.get("stac");
+                summary.put("crs", stacInfo instanceof Map<?, ?> m && m.get("proj:epsg") != null
+                        ? "EPSG:" + m.get("proj:epsg") : null);
+            } else {
+                Map<String, Object> info = gdal.vectorInfo(local);
+                summary.put("driver", info.get("driver"));
+                summary.put("layers", info.get("layers") instanceof List<?> layers ? layers.stream()
+                        .map(layer -> Map.of("name", ((Map<?, ?>) layer).get("name"), "feature_count",
+                                ((Map<?, ?>) layer).get("feature_count"))).toList() : List.of());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return summary;
+    }
+
+    /** Catalogs one blob into {@code collectionId} (created when missing); returns the item id. */
+    public Map<String, Object> catalog(String container, String blobName, String collectionId)
+            throws InterruptedException {
+        FileKind kind = FileKind.of(blobName);
+        if (kind == FileKind.OTHER) {
+            throw new PermanentTaskException("unsupported_file", "'" + blobName + "' is not a raster or vector file "
+                    + "geoetl can catalog (by its extension)");
+        }
+        String itemId = StacItems.itemId(blobName);
+        Map<String, Object> item;
+        try (WorkDir work = WorkDir.create()) {
+            Path local = work.download(blobs, container, blobName);
+            String href = blobs.url(container, blobName);
+            OffsetDateTime now = OffsetDateTime.now();
+            item = kind == FileKind.RASTER
+                    ? StacItems.rasterItem(collectionId, itemId, gdal.rasterInfo(local), href,
+                            FileKind.mediaType(blobName), local, now)
+                    : StacItems.vectorItem(collectionId, itemId, gdal.vectorInfo(local), href,
+                            FileKind.mediaType(blobName), local, now);
+        }
+        stac.ensureCollection(collectionId, StacItems.collection(collectionId, "Files catalogued by geoetl"));
+        stac.upsertItem(collectionId, item);
+        return Map.of("item_id", itemId, "collection_id", collectionId, "kind",
+                kind.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** Recomputes a collection's extent and summaries from its items. */
+    public Map<String, Object> refreshCollection(String collectionId) {
+        Map<String, Object> document = new LinkedHashMap<>(stac.findCollection(collectionId)
+                .orElse(StacItems.collection(collectionId, "Files catalogued by geoetl")));
+        Map<String, Object> extent = stac.collectionExtent(collectionId);
+        long items = ((Number) extent.get("items")).longValue();
+        if (items > 0) {
+            document.put("extent", Map.of(
+                    "spatial", Map.of("bbox", List.of(List.of(extent.get("xmin"), extent.get("ymin"),
+                            extent.get("xmax"), extent.get("ymax")))),
+                    "temporal", Map.of("interval", List.of(List.of(iso(extent.get("start")),
+                            iso(extent.get("finish")))))));
+        }
+        document.put("summaries", Map.of("proj:code", stac.distinctProperty(collectionId, "proj:code")));
+        stac.upsertCollection(collectionId, document);
+        return Map.of("collection_id", collectionId, "items", items);
+    }
+
+    private static String iso(Object timestamp) {
+        if (timestamp instanceof java.sql.Timestamp sql) {
+            return sql.toInstant().toString();
+        }
+        if (timestamp instanceof OffsetDateTime offset) {
+            return offset.toInstant().toString();
+        }
+        return timestamp == null ? null : timestamp.toString();
+    }
+}

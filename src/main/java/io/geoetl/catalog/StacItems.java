@@ -1,0 +1,260 @@
+package io.geoetl.catalog;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.orchestration.Ids;
+
+/**
+ * Builds STAC 1.0.0 documents (projection v2.0.0, raster v1.1.0, file v2.1.0) from GDAL metadata.
+ * No Java STAC library exists; documents are plain maps validated in tests against the official schemas.
+ */
+public final class StacItems {
+
+    public static final String PROJECTION = "https://stac-extensions.github.io/projection/v2.0.0/schema.json";
+    public static final String RASTER = "https://stac-extensions.github.io/raster/v1.1.0/schema.json";
+    public static final String FILE = "https://stac-extensions.github.io/file/v2.1.0/schema.json";
+    private static final DateTimeFormatter TIFF_DATETIME = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
+
+    private StacItems() {
+    }
+
+    /** A stable item id from a blob name: path separators become "__", other odd characters "-". */
+    public static String itemId(String blobName) {
+        String stem = blobName.contains(".") && blobName.lastIndexOf('.') > blobName.lastIndexOf('/')
+                ? blobName.substring(0, blobName.lastIndexOf('.')) : blobName;
+        String id = stem.replace("/", "__").replaceAll("[^A-Za-z0-9._-]", "-").replaceAll("^[^A-Za-z0-9]+", "");
+        if (id.isEmpty()) {
+            id = "item";
+        }
+        if (id.length() > 200) {
+            id = id.substring(0, 180) + "-" + Ids.sha256(blobName).substring(0, 16);
+        }
+        return id;
+    }
+
+    /** An empty collection document; its extent is filled in as items arrive. */
+    public static Map<String, Object> collection(String collectionId, String description) {
+        Map<String, Object> collection = new LinkedHashMap<>();
+        collection.put("type", "Collection");
+        collection.put("stac_version", "1.0.0");
+        collection.put("stac_extensions", List.of());
+        collection.put("id", collectionId);
+        collection.put("title", collectionId);
+        collection.put("description", description);
+        collection.put("license", "proprietary");
+        collection.put("extent", Map.of("spatial", Map.of("bbox", List.of(List.of(-180, -90, 180, 90))),
+                "temporal", Map.of("interval", List.of(java.util.Arrays.asList(null, null)))));
+        collection.put("links", List.of());
+        return collection;
+    }
+
+    /** An item for a raster from {@code gdalinfo -json -stats}. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> rasterItem(String collectionId, String itemId, Map<String, Object> info,
+            String href, String mediaType, Path file, OffsetDateTime ingestedAt) {
+        Map<String, Object> extent = (Map<String, Object>) info.get("wgs84Extent");
+        if (extent == null) {
+            throw new PermanentTaskException("missing_crs", "the raster has no coordinate reference system, so it "
+                    + "cannot be placed on the map");
+        }
+        List<Number> size = (List<Number>) info.get("size");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        datetime(properties, fileDatetime(info), ingestedAt);
+        Map<String, Object> stac = (Map<String, Object>) info.getOrDefault("stac", Map.of());
+        Object epsg = stac.get("proj:epsg");
+        properties.put("proj:code", epsg == null ? null : "EPSG:" + epsg);
+        if (epsg == null && stac.get("proj:wkt2") != null) {
+            properties.put("proj:wkt2", stac.get("proj:wkt2"));
+        }
+        properties.put("proj:shape", List.of(size.get(1), size.get(0)));
+        if (info.get("geoTransform") instanceof List<?> gt) {
+            properties.put("proj:transform", List.of(gt.get(1), gt.get(2), gt.get(0), gt.get(4), gt.get(5), gt.get(3)));
+        }
+        List<Map<String, Object>> bands = new ArrayList<>();
+        for (Map<String, Object> band : (List<Map<String, Object>>) info.getOrDefault("bands", List.of())) {
+            bands.add(rasterBand(band));
+        }
+        Map<String, Object> asset = asset(href, mediaType, file);
+        asset.put("raster:bands", bands);
+        return item(collectionId, itemId, (Map<String, Object>) extent, properties, asset,
+                List.of(PROJECTION, RASTER, FILE));
+    }
+
+    /** An item for a vector file from the OGR metadata helper; the footprint is the union of layer extents. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> vectorItem(String collectionId, String itemId, Map<String, Object> info,
+            String href, String mediaType, Path file, OffsetDateTime ingestedAt) {
+        List<Map<String, Object>> layers = (List<Map<String, Object>>) info.getOrDefault("layers", List.of());
+        double[] box = null;
+        String code = null;
+        List<Map<String, Object>> summaries = new ArrayList<>();
+        for (Map<String, Object> layer : layers) {
+            if (layer.get("bbox_wgs84") instanceof List<?> b && b.size() == 4) {
+                double[] layerBox = {num(b.get(0)), num(b.get(1)), num(b.get(2)), num(b.get(3))};
+                box = box == null ? layerBox : new double[] {Math.min(box[0], layerBox[0]),
+                    Math.min(box[1], layerBox[1]), Math.max(box[2], layerBox[2]), Math.max(box[3], layerBox[3])};
+            }
+            if (code == null && layer.get("crs") instanceof Map<?, ?> crs) {
+                code = (String) crs.get("code");
+            }
+            summaries.add(Map.of("name", layer.get("name"), "feature_count", layer.get("feature_count"),
+                    "geometry_type", layer.get("geometry_type")));
+        }
+        if (box == null) {
+            throw new PermanentTaskException("no_extent", "the vector file has no layer with geometries and a "
+                    + "known extent");
+        }
+        Map<String, Object> properties = new LinkedHashMap<>();
+        datetime(properties, null, ingestedAt);
+        properties.put("proj:code", code);
+        properties.put("geoetl:layers", summaries);
+        properties.put("geoetl:driver", info.get("driver"));
+        Map<String, Object> footprint = Map.of("type", "Polygon", "coordinates", List.of(List.of(
+                List.of(box[0], box[1]), List.of(box[2], box[1]), List.of(box[2], box[3]), List.of(box[0], box[3]),
+                List.of(box[0], box[1]))));
+        return item(collectionId, itemId, footprint, properties, asset(href, mediaType, file),
+                List.of(PROJECTION, FILE));
+    }
+
+    private static Map<String, Object> item(String collectionId, String itemId, Map<String, Object> geometry,
+            Map<String, Object> properties, Map<String, Object> dataAsset, List<String> extensions) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("type", "Feature");
+        item.put("stac_version", "1.0.0");
+        item.put("stac_extensions", extensions);
+        item.put("id", itemId);
+        item.put("collection", collectionId);
+        item.put("geometry", geometry);
+        item.put("bbox", bbox(geometry));
+        item.put("properties", properties);
+        item.put("links", List.of());
+        item.put("assets", Map.of("data", dataAsset));
+        return item;
+    }
+
+    private static Map<String, Object> asset(String href, String mediaType, Path file) {
+        Map<String, Object> asset = new LinkedHashMap<>();
+        asset.put("href", href);
+        asset.put("type", mediaType);
+        asset.put("roles", List.of("data"));
+        try {
+            asset.put("file:size", Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        asset.put("file:checksum", multihashSha256(file));
+        return asset;
+    }
+
+    private static Map<String, Object> rasterBand(Map<String, Object> band) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        String type = String.valueOf(band.get("type")).toLowerCase(Locale.ROOT);
+        result.put("data_type", switch (type) {
+            case "byte" -> "uint8";
+            case "float32", "float64", "int8", "int16", "int32", "int64", "uint16", "uint32", "uint64", "cint16",
+                    "cint32", "cfloat32", "cfloat64" -> type;
+            default -> "other";
+        });
+        if (band.get("noDataValue") instanceof Number nodata) {
+            result.put("nodata", nodata);
+        } else if (band.get("noDataValue") instanceof String special) {
+            result.put("nodata", special.toLowerCase(Locale.ROOT).contains("nan") ? "nan" : special);
+        }
+        Map<String, Object> statistics = new LinkedHashMap<>();
+        putStatistic(statistics, "minimum", band.get("minimum"));
+        putStatistic(statistics, "maximum", band.get("maximum"));
+        putStatistic(statistics, "mean", band.get("mean"));
+        putStatistic(statistics, "stddev", band.get("stdDev"));
+        if (!statistics.isEmpty()) {
+            result.put("statistics", statistics);
+        }
+        if (band.get("description") instanceof String description && !description.isBlank()) {
+            result.put("name", description);
+        }
+        return result;
+    }
+
+    private static void putStatistic(Map<String, Object> statistics, String name, Object value) {
+        // gdalinfo reports -9999 for statistics it did not compute.
+        if (value instanceof Number number && number.doubleValue() != -9999.0 && Double.isFinite(number.doubleValue())) {
+            statistics.put(name, number);
+        }
+    }
+
+    /** TIFFTAG_DATETIME (YYYY:MM:DD HH:MM:SS) when present. */
+    @SuppressWarnings("unchecked")
+    private static OffsetDateTime fileDatetime(Map<String, Object> info) {
+        if (info.get("metadata") instanceof Map<?, ?> metadata && metadata.get("") instanceof Map<?, ?> domain
+                && domain.get("TIFFTAG_DATETIME") instanceof String text) {
+            try {
+                return LocalDateTime.parse(text.trim(), TIFF_DATETIME).atOffset(ZoneOffset.UTC);
+            } catch (DateTimeParseException ignored) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Puts datetime and says where it came from (the file's own metadata, or the time geoetl ingested it). */
+    private static void datetime(Map<String, Object> properties, OffsetDateTime fromFile, OffsetDateTime ingestedAt) {
+        OffsetDateTime value = fromFile != null ? fromFile : ingestedAt;
+        properties.put("datetime", value.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+                .toString());
+        properties.put("geoetl:datetime_source", fromFile != null ? "file_metadata" : "ingest_time");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Double> bbox(Map<String, Object> geometry) {
+        double[] box = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+        for (List<Object> ring : (List<List<Object>>) geometry.get("coordinates")) {
+            for (Object point : ring) {
+                List<Object> xy = (List<Object>) point;
+                box[0] = Math.min(box[0], num(xy.get(0)));
+                box[1] = Math.min(box[1], num(xy.get(1)));
+                box[2] = Math.max(box[2], num(xy.get(0)));
+                box[3] = Math.max(box[3], num(xy.get(1)));
+            }
+        }
+        return List.of(box[0], box[1], box[2], box[3]);
+    }
+
+    private static double num(Object value) {
+        return ((Number) value).doubleValue();
+    }
+
+    /** file:checksum as a multihash: 0x12 (sha2-256), 0x20 (32 bytes), then the digest, hex encoded. */
+    static String multihashSha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            int read;
+            while ((read = in.read(buffer)) != -1) {
+                digest.update(buffer, 0, read);
+            }
+            return "1220" + HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package io.geoetl.gdal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.orchestration.Json;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one class that runs GDAL's programs. Inputs are local work files only (never a user-given
+ * string), and every open names its allowed drivers, so a VRT saved as .tif or a file that points
+ * at /vsicurl/ is refused rather than followed.
+ */
+@Component
+public class Gdal {
+
+    /** Raster formats geoetl reads. VRT and other formats that reference further files are not among them. */
+    public static final List<String> RASTER_DRIVERS = List.of("GTiff", "PNG", "JPEG", "JP2OpenJPEG", "HFA", "AAIGrid");
+    /** Vector formats geoetl reads. */
+    public static final List<String> VECTOR_DRIVERS = List.of("GeoJSON", "GeoJSONSeq", "ESRI Shapefile", "GPKG",
+            "CSV", "KML", "LIBKML", "FlatGeobuf");
+
+    private static final Duration INFO_TIMEOUT = Duration.ofMinutes(10);
+    /** Debian's python3 has the osgeo bindings; a python3 earlier on PATH may not. */
+    private static final String PYTHON = "/usr/bin/python3";
+
+    private volatile Path ogrInfoScript;
+
+    /** {@code gdalinfo -json -stats} of a local raster file, opened only by the raster allow-list. */
+    public Map<String, Object> rasterInfo(Path file) throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of("gdalinfo", "-json", "-stats", "--config",
+                "GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR"));
+        for (String driver : RASTER_DRIVERS) {
+            command.addAll(List.of("-if", driver));
+        }
+        command.add(file.toString());
+        ProcessRunner.Result result = ProcessRunner.run(command, INFO_TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new PermanentTaskException("unreadable_raster", "not a readable raster (" + String.join(", ",
+                    RASTER_DRIVERS) + "): " + firstLine(result.stderr()));
+        }
+        return Json.readMap(result.stdout());
+    }
+
+    /** Layers, feature counts, CRS and WGS84 extents of a local vector file (vector allow-list). */
+    public Map<String, Object> vectorInfo(Path file) throws InterruptedException {
+        ProcessRunner.Result result = ProcessRunner.run(List.of(PYTHON, ogrInfoScript().toString(), file.toString(),
+                String.join(",", VECTOR_DRIVERS)), INFO_TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new PermanentTaskException("unreadable_vector", firstLine(result.stderr()));
+        }
+        return Json.readMap(result.stdout());
+    }
+
+    private Path ogrInfoScript() {
+        Path script = ogrInfoScript;
+        if (script == null) {
+            synchronized (this) {
+                if (ogrInfoScript == null) {
+                    ogrInfoScript = extract("/gdal/ogr_info.py");
+                }
+                script = ogrInfoScript;
+            }
+        }
+        return script;
+    }
+
+    private static Path extract(String resource) {
+        try (InputStream in = Gdal.class.getResourceAsStream(resource)) {
+            Path target = Files.createTempFile("geoetl-", "-" + Path.of(resource).getFileName());
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+            target.toFile().deleteOnExit();
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String firstLine(String text) {
+        String trimmed = text == null ? "" : text.strip();
+        for (String line : trimmed.split("\n")) {
+            if (line.startsWith("ERROR") || line.contains("not recognized") || line.contains("cannot")) {
+                return line.replaceFirst("^ERROR \\d+: ", "");
+            }
+        }
+        return trimmed.isEmpty() ? "no error message" : trimmed.split("\n")[0];
+    }
+}

@@ -1,0 +1,151 @@
+package io.geoetl.storage;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.Iterator;
+
+import com.azure.core.util.Context;
+import com.azure.storage.blob.BlobClient;
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.blob.models.ListBlobsOptions;
+import com.azure.storage.blob.sas.BlobSasPermission;
+import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.error.TransientTaskException;
+import org.springframework.stereotype.Component;
+
+/** Blob access for task handlers: listing without downloading, download to a work file, upload, signed links. */
+@Component
+public class BlobStore {
+
+    /** One listed blob. */
+    public record BlobInfo(String name, long size, String etag, OffsetDateTime lastModified, String contentType) {
+    }
+
+    private final BlobServiceClient service;
+
+    public BlobStore(BlobServiceClient service) {
+        this.service = service;
+    }
+
+    /** Blobs under a prefix, streamed page by page from the service (nothing is downloaded). */
+    public Iterator<BlobInfo> list(String container, String prefix) {
+        BlobContainerClient client = existingContainer(container);
+        Iterator<BlobItem> items = client.listBlobs(new ListBlobsOptions().setPrefix(prefix).setMaxResultsPerPage(5000),
+                null).iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return items.hasNext();
+            }
+
+            @Override
+            public BlobInfo next() {
+                BlobItem item = items.next();
+                var properties = item.getProperties();
+                return new BlobInfo(item.getName(), properties.getContentLength() == null ? 0
+                        : properties.getContentLength(), properties.getETag(), properties.getLastModified(),
+                        properties.getContentType());
+            }
+        };
+    }
+
+    public BlobInfo describe(String container, String name) {
+        BlobClient blob = existingBlob(container, name);
+        var properties = blob.getProperties();
+        return new BlobInfo(name, properties.getBlobSize(), properties.getETag(), properties.getLastModified(),
+                properties.getContentType());
+    }
+
+    /** Downloads a blob to {@code target}; a missing blob is a permanent error naming it. */
+    public BlobInfo download(String container, String name, Path target) {
+        BlobInfo info = describe(container, name);
+        try {
+            service.getBlobContainerClient(container).getBlobClient(name).downloadToFile(target.toString(), true);
+        } catch (BlobStorageException e) {
+            throw transientOrMissing(container, name, e);
+        }
+        return info;
+    }
+
+    public void upload(String container, String name, Path source) {
+        try {
+            BlobContainerClient client = service.getBlobContainerClient(container);
+            client.createIfNotExists();
+            client.getBlobClient(name).uploadFromFile(source.toString(), true);
+        } catch (BlobStorageException e) {
+            throw new TransientTaskException("blob_upload_failed", "upload of " + container + "/" + name
+                    + " failed: " + e.getErrorCode(), e);
+        }
+    }
+
+    public void delete(String container, String name) {
+        service.getBlobContainerClient(container).getBlobClient(name).deleteIfExists();
+    }
+
+    /** The blob's URL with its path separators kept as slashes (the SDK encodes them as %2F). */
+    public String url(String container, String name) {
+        StringBuilder url = new StringBuilder(service.getAccountUrl()).append('/').append(container);
+        for (String segment : name.split("/")) {
+            url.append('/').append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
+        }
+        return url.toString();
+    }
+
+    /** A read-only link valid until {@code expiry}, signed with the account key. */
+    public String signedUrl(String container, String name, OffsetDateTime expiry) {
+        BlobClient blob = service.getBlobContainerClient(container).getBlobClient(name);
+        String sas = blob.generateSas(new BlobServiceSasSignatureValues(expiry, new BlobSasPermission()
+                .setReadPermission(true)), Context.NONE);
+        return url(container, name) + "?" + sas;
+    }
+
+    /** The container and blob name of a URL this store produced, or null when it is not one of ours. */
+    public String[] parseUrl(String url) {
+        String account = service.getAccountUrl();
+        if (url == null || !url.startsWith(account + "/")) {
+            return null;
+        }
+        String rest = url.substring(account.length() + 1);
+        int slash = rest.indexOf('/');
+        if (slash <= 0) {
+            return null;
+        }
+        return new String[] {rest.substring(0, slash),
+                java.net.URLDecoder.decode(rest.substring(slash + 1), java.nio.charset.StandardCharsets.UTF_8)};
+    }
+
+    private BlobContainerClient existingContainer(String container) {
+        BlobContainerClient client = service.getBlobContainerClient(container);
+        if (!client.exists()) {
+            throw new PermanentTaskException("container_not_found", "container '" + container + "' does not exist");
+        }
+        return client;
+    }
+
+    private BlobClient existingBlob(String container, String name) {
+        BlobClient blob = existingContainer(container).getBlobClient(name);
+        try {
+            if (!blob.exists()) {
+                throw new PermanentTaskException("blob_not_found", "blob '" + name + "' does not exist in container '"
+                        + container + "'");
+            }
+        } catch (BlobStorageException e) {
+            throw transientOrMissing(container, name, e);
+        }
+        return blob;
+    }
+
+    private static RuntimeException transientOrMissing(String container, String name, BlobStorageException e) {
+        if (e.getStatusCode() == 404) {
+            return new PermanentTaskException("blob_not_found", "blob '" + name + "' does not exist in container '"
+                    + container + "'");
+        }
+        return new TransientTaskException("blob_unavailable", "blob storage failed for " + container + "/" + name
+                + ": " + e.getErrorCode(), e);
+    }
+}
