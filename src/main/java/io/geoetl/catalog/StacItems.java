@@ -217,8 +217,8 @@ public final class StacItems {
     /** Puts datetime and says where it came from (the file's own metadata, or the time geoetl ingested it). */
     private static void datetime(Map<String, Object> properties, OffsetDateTime fromFile, OffsetDateTime ingestedAt) {
         OffsetDateTime value = fromFile != null ? fromFile : ingestedAt;
-        properties.put("datetime", value.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
-                .toString());
+        // Instant.toString always prints seconds (2021-03-01T12:00:00Z), as RFC 3339 requires.
+        properties.put("datetime", value.toInstant().truncatedTo(ChronoUnit.SECONDS).toString());
         properties.put("geoetl:datetime_source", fromFile != null ? "file_metadata" : "ingest_time");
     }
 

@@ -43,16 +43,30 @@ public class StacRepository {
 
     /** Inserts or replaces an item; its searchable columns come from its own document. */
     public void upsertItem(String collectionId, Map<String, Object> item) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> properties = (Map<String, Object>) item.get("properties");
-        jdbc.update("insert into stac_item (collection_id, item_id, geometry, datetime, start_datetime, end_datetime, "
-                + "document) values (?, ?, ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?::timestamptz, ?::timestamptz, "
-                + "?::timestamptz, ?::jsonb) on conflict (collection_id, item_id) do update set "
-                + "geometry = excluded.geometry, datetime = excluded.datetime, start_datetime = excluded.start_datetime, "
-                + "end_datetime = excluded.end_datetime, document = excluded.document, updated_at = now()",
-                collectionId, item.get("id"), Json.write(item.get("geometry")), properties.get("datetime"),
-                properties.get("start_datetime"), properties.get("end_datetime"), Json.write(item));
+        upsertItems(collectionId, List.of(item));
     }
+
+    /** Batched upsert (one round trip per batch), for bulk loads. */
+    @SuppressWarnings("unchecked")
+    public void upsertItems(String collectionId, List<Map<String, Object>> items) {
+        jdbc.batchUpdate(UPSERT_ITEM, items, 1000, (ps, item) -> {
+            Map<String, Object> properties = (Map<String, Object>) item.get("properties");
+            ps.setString(1, collectionId);
+            ps.setString(2, (String) item.get("id"));
+            ps.setString(3, Json.write(item.get("geometry")));
+            ps.setString(4, (String) properties.get("datetime"));
+            ps.setString(5, (String) properties.get("start_datetime"));
+            ps.setString(6, (String) properties.get("end_datetime"));
+            ps.setString(7, Json.write(item));
+        });
+    }
+
+    private static final String UPSERT_ITEM = "insert into stac_item (collection_id, item_id, geometry, "
+            + "datetime, start_datetime, end_datetime, document) values (?, ?, "
+            + "ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::jsonb) "
+            + "on conflict (collection_id, item_id) do update set geometry = excluded.geometry, "
+            + "datetime = excluded.datetime, start_datetime = excluded.start_datetime, "
+            + "end_datetime = excluded.end_datetime, document = excluded.document, updated_at = now()";
 
     public Optional<Map<String, Object>> findCollection(String collectionId) {
         return jdbc.queryForList("select document::text from stac_collection where collection_id = ?", String.class,

@@ -1,0 +1,50 @@
+package io.geoetl.stac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.Map;
+import java.util.UUID;
+
+import com.azure.storage.blob.BlobServiceClient;
+import io.geoetl.IntegrationTest;
+import io.geoetl.catalog.Samples;
+import io.geoetl.storage.BlobStore;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Signed asset links let a client without credentials read a private container, for a limited time. */
+class AssetSignerIT extends IntegrationTest {
+
+    @Autowired
+    AssetSigner signer;
+
+    @Autowired
+    BlobStore blobs;
+
+    @Autowired
+    BlobServiceClient blobService;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void signedHrefReadsThePrivateBlobWhileThePlainHrefIsRefused() throws Exception {
+        String name = "sas-" + UUID.randomUUID() + "/elev.tif";
+        Samples.upload(blobService.getBlobContainerClient("silver"), name, Samples.ELEV);
+        String plain = blobs.url("silver", name);
+
+        Map<String, Object> signed = signer.sign(Map.of("data", Map.of("href", plain, "type", "image/tiff")));
+        String href = (String) ((Map<String, Object>) signed.get("data")).get("href");
+
+        assertThat(href).startsWith(plain + "?").contains("sig=").contains("se=");
+        HttpResponse<byte[]> withSas = HTTP.send(HttpRequest.newBuilder(URI.create(href)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> without = HTTP.send(HttpRequest.newBuilder(URI.create(plain)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(withSas.statusCode()).isEqualTo(200);
+        assertThat(withSas.body()).isEqualTo(Files.readAllBytes(Samples.ELEV));
+        assertThat(without.statusCode()).isIn(401, 403, 404);
+    }
+}
