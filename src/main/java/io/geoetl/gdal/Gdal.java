@@ -29,6 +29,8 @@ public class Gdal {
     public static final List<String> VECTOR_DRIVERS = List.of("GeoJSON", "GeoJSONSeq", "ESRI Shapefile", "GPKG",
             "CSV", "KML", "LIBKML", "FlatGeobuf");
 
+    private static final java.util.regex.Pattern READ_DAMAGE = java.util.regex.Pattern.compile(
+            "(?i)IO error|TIFFRead|IReadBlock|Read error|truncated|corrupt");
     private static final Duration INFO_TIMEOUT = Duration.ofMinutes(10);
     /** Debian's python3 has the osgeo bindings; a python3 earlier on PATH may not. */
     private static final String PYTHON = "/usr/bin/python3";
@@ -48,6 +50,13 @@ public class Gdal {
             throw new PermanentTaskException("unreadable_raster", "not a readable raster (" + String.join(", ",
                     RASTER_DRIVERS) + "): " + firstLine(result.stderr()));
         }
+        // A truncated or corrupt file may still open (exit code 0) with only I/O warnings on stderr.
+        java.util.regex.Matcher damage = READ_DAMAGE.matcher(result.stderr());
+        if (damage.find()) {
+            throw new PermanentTaskException("corrupt_raster", "the raster is truncated or corrupt: "
+                    + result.stderr().lines().filter(line -> READ_DAMAGE.matcher(line).find()).findFirst()
+                            .orElse(damage.group()).replaceFirst("^(Warning|ERROR) \\d+: ", ""));
+        }
         return Json.readMap(result.stdout());
     }
 
@@ -57,6 +66,47 @@ public class Gdal {
                 String.join(",", VECTOR_DRIVERS)), INFO_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException("unreadable_vector", firstLine(result.stderr()));
+        }
+        return Json.readMap(result.stdout());
+    }
+
+    /**
+     * Runs a GDAL program whose inputs and outputs are local work files; a non-zero exit is a
+     * permanent error (bad input) carrying GDAL's own message.
+     */
+    public void run(String what, List<String> command, Duration timeout) throws InterruptedException {
+        ProcessRunner.Result result = ProcessRunner.run(command, timeout);
+        if (result.exitCode() != 0) {
+            throw new PermanentTaskException(what + "_failed", what + " failed: " + firstLine(result.stderr()));
+        }
+    }
+
+    /** GDAL's own COG validator; returns its complaints (empty when the file is a valid COG). */
+    public List<String> cogProblems(Path file) throws InterruptedException {
+        ProcessRunner.Result result = ProcessRunner.run(List.of(PYTHON, "-m",
+                "osgeo_utils.samples.validate_cloud_optimized_geotiff", file.toString()), INFO_TIMEOUT);
+        if (result.exitCode() == 0) {
+            return List.of();
+        }
+        List<String> problems = new ArrayList<>();
+        for (String line : (result.stdout() + "\n" + result.stderr()).split("\n")) {
+            if (!line.isBlank()) {
+                problems.add(line.strip());
+            }
+        }
+        return problems;
+    }
+
+    /** {@code gdalinfo -json} of a file geoetl itself wrote (a COG, a VRT): no driver restriction needed. */
+    public Map<String, Object> ownFileInfo(Path file, boolean statistics) throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of("gdalinfo", "-json"));
+        if (statistics) {
+            command.add("-stats");
+        }
+        command.add(file.toString());
+        ProcessRunner.Result result = ProcessRunner.run(command, INFO_TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new PermanentTaskException("gdalinfo_failed", "gdalinfo failed: " + firstLine(result.stderr()));
         }
         return Json.readMap(result.stdout());
     }

@@ -95,7 +95,7 @@ public class TaskWorker {
         TaskHandler handler = catalog.handler(task.taskType());
         TaskInput input = new TaskInput(task.taskId(), task.jobId(), task.stage(), task.taskKey(), task.attempt(),
                 jobs.find(task.jobId()).map(JobRecord::parameters).orElse(Map.of()), task.parameters(),
-                () -> tasks.predecessor(task.jobId(), task.stage(), task.taskKey()));
+                key -> tasks.predecessor(task.jobId(), task.stage(), key));
         long started = System.nanoTime();
         Map<String, Object> result;
         running.started(task.taskId(), Thread.currentThread());

@@ -2,7 +2,7 @@ package io.geoetl.workflow;
 
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * What a handler sees of its task.
@@ -14,9 +14,14 @@ import java.util.function.Supplier;
  * @param attempt       1 on the first delivery
  * @param jobParameters the job's canonical parameters
  * @param parameters    this task's parameters
- * @param predecessor   the previous stage's task with the same key, when there is one (lineage)
+ * @param previousStage a finished task of the previous stage by its key (lineage), when there is one
  */
 public record TaskInput(String taskId, String jobId, int stage, String key, int attempt,
         Map<String, Object> jobParameters, Map<String, Object> parameters,
-        Supplier<Optional<PriorTask>> predecessor) {
+        Function<String, Optional<PriorTask>> previousStage) {
+
+    /** The previous stage's task with this task's own key. */
+    public Optional<PriorTask> predecessor() {
+        return previousStage.apply(key);
+    }
 }

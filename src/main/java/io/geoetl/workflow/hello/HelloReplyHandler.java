@@ -22,7 +22,7 @@ class HelloReplyHandler implements TaskHandler {
     @Override
     public Map<String, Object> handle(TaskInput input) throws Exception {
         HelloKnobs.sleep(input);
-        PriorTask greeting = input.predecessor().get().orElseThrow(() -> new PermanentTaskException(
+        PriorTask greeting = input.predecessor().orElseThrow(() -> new PermanentTaskException(
                 "missing_predecessor", "no stage-1 task with key " + input.key()));
         return Map.of("reply", "Task " + input.taskId() + " saying hello to " + greeting.taskId(),
                 "heard", String.valueOf(greeting.result().get("greeting")));

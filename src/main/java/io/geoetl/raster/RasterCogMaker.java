@@ -1,0 +1,130 @@
+package io.geoetl.raster;
+
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.geoetl.catalog.StacItems;
+import io.geoetl.catalog.WorkDir;
+import io.geoetl.config.RasterProperties;
+import io.geoetl.config.StorageProperties;
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.gdal.Gdal;
+import io.geoetl.storage.BlobStore;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage 2: one COG for the whole grid or for one tile window, validated with GDAL's COG validator,
+ * uploaded to silver, and described as a STAC Item from the output file itself.
+ */
+@Component
+class RasterCogMaker {
+
+    private final BlobStore blobs;
+    private final Gdal gdal;
+    private final RasterProperties properties;
+    private final StorageProperties storage;
+
+    RasterCogMaker(BlobStore blobs, Gdal gdal, RasterProperties properties, StorageProperties storage) {
+        this.blobs = blobs;
+        this.gdal = gdal;
+        this.properties = properties;
+        this.storage = storage;
+    }
+
+    /**
+     * @param tile the tile window, or null for the whole grid
+     * @return the output blob, its href and its STAC Item
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> make(Map<String, Object> job, Map<String, Object> plan, Map<String, Object> tile)
+            throws Exception {
+        String collection = (String) job.get("collection_id");
+        String itemId = (String) plan.get("item_id");
+        String outputBlob = tile == null ? collection + "/" + itemId + ".tif"
+                : collection + "/" + itemId + "/" + tile.get("key") + ".tif";
+        try (WorkDir work = WorkDir.create()) {
+            Path source = work.download(blobs, (String) job.get("container"), (String) job.get("blob_name"));
+            Path output = work.root().resolve("output.tif");
+            gdal.run(Boolean.TRUE.equals(plan.get("reproject")) ? "gdalwarp" : "gdal_translate",
+                    command(job, plan, tile, source, output), properties.gdalTimeout());
+            List<String> problems = gdal.cogProblems(output);
+            if (!problems.isEmpty()) {
+                throw new PermanentTaskException("invalid_cog", "the output is not a valid COG: "
+                        + String.join("; ", problems));
+            }
+            Map<String, Object> info = gdal.ownFileInfo(output, true);
+            blobs.upload(storage.silverContainer(), outputBlob, output);
+            String href = blobs.url(storage.silverContainer(), outputBlob);
+            String tileItem = tile == null ? itemId : itemId + "-" + tile.get("key");
+            String itemCollection = tile == null ? collection : tilesCollection(collection, itemId);
+            Map<String, Object> item = StacItems.rasterItem(itemCollection, tileItem, info, href,
+                    "image/tiff; application=geotiff; profile=cloud-optimized", output, OffsetDateTime.now());
+            ((Map<String, Object>) item.get("properties")).put("geoetl:source", job.get("container") + "/"
+                    + job.get("blob_name"));
+            Map<String, Object> result = new LinkedHashMap<>();
+            result.put("blob", outputBlob);
+            result.put("href", href);
+            result.put("item", item);
+            return result;
+        }
+    }
+
+    static String tilesCollection(String collection, String itemId) {
+        String id = collection + "-" + itemId;
+        return id.length() <= 128 ? id : id.substring(0, 111) + "-" + io.geoetl.orchestration.Ids.sha256(id)
+                .substring(0, 16);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> command(Map<String, Object> job, Map<String, Object> plan, Map<String, Object> tile,
+            Path source, Path output) {
+        String compression = (String) job.get("compression");
+        List<String> options = RasterOptions.cogCreationOptions(compression, (String) plan.get("overview_resampling"));
+        String sourceCrs = (String) job.get("source_crs");
+        List<String> command = new ArrayList<>();
+        Map<String, Object> grid = (Map<String, Object>) plan.get("grid");
+        if (Boolean.TRUE.equals(plan.get("reproject"))) {
+            List<Number> gt = (List<Number>) grid.get("geotransform");
+            int x = tile == null ? 0 : (int) tile.get("x");
+            int y = tile == null ? 0 : (int) tile.get("y");
+            int width = tile == null ? (int) grid.get("width") : (int) tile.get("width");
+            int height = tile == null ? (int) grid.get("height") : (int) tile.get("height");
+            double x0 = gt.get(0).doubleValue();
+            double xres = gt.get(1).doubleValue();
+            double y0 = gt.get(3).doubleValue();
+            double yres = gt.get(5).doubleValue();
+            command.addAll(List.of("gdalwarp", "-q", "-overwrite", "-t_srs", (String) plan.get("target_crs"),
+                    "-te", fmt(x0 + x * xres), fmt(y0 + (y + height) * yres), fmt(x0 + (x + width) * xres),
+                    fmt(y0 + y * yres), "-tr", fmt(xres), fmt(Math.abs(yres)), "-r", (String) plan.get("resampling"),
+                    // Exact transformation, so a tile's pixels equal the same pixels of the whole-grid output.
+                    "-et", "0", "-multi", "-wo", "NUM_THREADS=ALL_CPUS"));
+            if (sourceCrs != null) {
+                command.addAll(List.of("-s_srs", sourceCrs));
+            }
+        } else {
+            command.addAll(List.of("gdal_translate", "-q"));
+            if (tile != null) {
+                command.addAll(List.of("-srcwin", String.valueOf(tile.get("x")), String.valueOf(tile.get("y")),
+                        String.valueOf(tile.get("width")), String.valueOf(tile.get("height"))));
+            }
+            if (sourceCrs != null) {
+                command.addAll(List.of("-a_srs", sourceCrs));
+            }
+        }
+        for (String driver : Gdal.RASTER_DRIVERS) {
+            command.addAll(List.of("-if", driver));
+        }
+        command.addAll(options);
+        command.addAll(List.of(source.toString(), output.toString()));
+        return command;
+    }
+
+    /** Full precision, never scientific notation surprises for GDAL's parser. */
+    private static String fmt(double value) {
+        return java.math.BigDecimal.valueOf(value).toPlainString();
+    }
+}

@@ -1,0 +1,163 @@
+package io.geoetl.raster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.geoetl.catalog.StacItems;
+import io.geoetl.catalog.WorkDir;
+import io.geoetl.config.RasterProperties;
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.gdal.Gdal;
+import io.geoetl.storage.BlobStore;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage 1 of the raster pipeline: open and validate the source (readable by an allowed driver, a
+ * CRS, bands, data type, nodata, size), choose the output grid (the source's own, or the one
+ * gdalwarp suggests in the target CRS) and, when tiling, cut that grid into aligned tiles.
+ */
+@Component
+class RasterPlanner {
+
+    private final BlobStore blobs;
+    private final Gdal gdal;
+    private final RasterProperties properties;
+
+    RasterPlanner(BlobStore blobs, Gdal gdal, RasterProperties properties) {
+        this.blobs = blobs;
+        this.gdal = gdal;
+        this.properties = properties;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> plan(Map<String, Object> job, boolean forceTiles) throws Exception {
+        String container = (String) job.get("container");
+        String blobName = (String) job.get("blob_name");
+        try (WorkDir work = WorkDir.create()) {
+            Path source = work.download(blobs, container, blobName);
+            long sourceBytes = Files.size(source);
+            if (sourceBytes == 0) {
+                throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
+            }
+            Map<String, Object> info = gdal.rasterInfo(source);
+            List<Map<String, Object>> bands = (List<Map<String, Object>>) info.getOrDefault("bands", List.of());
+            if (bands.isEmpty()) {
+                throw new PermanentTaskException("no_bands", "the raster has no bands");
+            }
+            String dataType = String.valueOf(bands.get(0).get("type"));
+            boolean hasNodata = bands.get(0).containsKey("noDataValue");
+            String sourceCrs = (String) job.get("source_crs");
+            boolean hasCrs = info.get("coordinateSystem") instanceof Map<?, ?> crs && isGeoreferenced(crs.get("wkt"));
+            if (!hasCrs && sourceCrs == null) {
+                throw new PermanentTaskException("missing_crs", "the raster has no coordinate reference system; "
+                        + "submit again with source_crs (e.g. EPSG:32633) if you know it");
+            }
+            if (!(info.get("geoTransform") instanceof List<?>) && sourceCrs == null) {
+                throw new PermanentTaskException("missing_georeference", "the raster has no geotransform, so its "
+                        + "pixels cannot be placed on the map");
+            }
+            String compression = (String) job.get("compression");
+            RasterOptions.checkCompression(compression, dataType, bands.size(), hasNodata);
+
+            String target = (String) job.get("target_crs");
+            Object epsg = info.get("stac") instanceof Map<?, ?> stac ? stac.get("proj:epsg") : null;
+            String sourceCode = sourceCrs != null ? sourceCrs : epsg == null ? null : "EPSG:" + epsg;
+            boolean reproject = !"keep".equals(target) && !target.equals(sourceCode);
+
+            Map<String, Object> grid = reproject ? warpGrid(work, source, sourceCrs, target) : sourceGrid(info);
+            Map<String, Object> plan = new LinkedHashMap<>();
+            plan.put("source_bytes", sourceBytes);
+            plan.put("data_type", dataType);
+            plan.put("bands", bands.size());
+            plan.put("nodata", hasNodata ? bands.get(0).get("noDataValue") : null);
+            plan.put("source_crs", sourceCode);
+            plan.put("target_crs", reproject ? target : sourceCode);
+            plan.put("reproject", reproject);
+            plan.put("resampling", RasterOptions.resampling(job, dataType));
+            plan.put("overview_resampling", RasterOptions.overviewResampling(job, dataType));
+            plan.put("item_id", StacItems.itemId(blobName));
+            plan.put("grid", grid);
+            boolean tile = forceTiles || sourceBytes > properties.largeThresholdBytes();
+            plan.put("tiled", tile);
+            plan.put("tiles", tile ? tiles(job, grid, bands.size(), dataType) : List.of());
+            return plan;
+        }
+    }
+
+    /** An engineering (local) CRS such as "Cartesian (Meter)" cannot be placed on the Earth: no CRS. */
+    private static boolean isGeoreferenced(Object wkt) {
+        if (wkt == null || String.valueOf(wkt).isBlank()) {
+            return false;
+        }
+        String text = String.valueOf(wkt).stripLeading();
+        return !text.startsWith("ENGCRS") && !text.startsWith("LOCAL_CS") && !text.startsWith("ENGINEERINGCRS");
+    }
+
+    /** The grid gdalwarp would choose in the target CRS, read from a VRT it writes without touching pixels. */
+    private Map<String, Object> warpGrid(WorkDir work, Path source, String sourceCrs, String target) throws Exception {
+        Path vrt = work.root().resolve("grid.vrt");
+        List<String> command = new ArrayList<>(List.of("gdalwarp", "-q", "-of", "VRT", "-t_srs", target));
+        for (String driver : Gdal.RASTER_DRIVERS) {
+            command.addAll(List.of("-if", driver));
+        }
+        if (sourceCrs != null) {
+            command.addAll(List.of("-s_srs", sourceCrs));
+        }
+        command.addAll(List.of(source.toString(), vrt.toString()));
+        gdal.run("gdalwarp", command, properties.gdalTimeout());
+        return sourceGrid(gdal.ownFileInfo(vrt, false));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> sourceGrid(Map<String, Object> info) {
+        List<Number> size = (List<Number>) info.get("size");
+        Map<String, Object> grid = new LinkedHashMap<>();
+        grid.put("width", size.get(0).intValue());
+        grid.put("height", size.get(1).intValue());
+        grid.put("geotransform", info.get("geoTransform"));
+        grid.put("wkt", info.get("coordinateSystem") instanceof Map<?, ?> crs ? crs.get("wkt") : null);
+        grid.put("axis_mapping", info.get("coordinateSystem") instanceof Map<?, ?> crs
+                ? crs.get("dataAxisToSRSAxisMapping") : null);
+        return grid;
+    }
+
+    /** Aligned tiles of the output grid: whole pixels, no gaps or overlaps, partial tiles at the edges. */
+    private List<Map<String, Object>> tiles(Map<String, Object> job, Map<String, Object> grid, int bands,
+            String dataType) {
+        int side = job.get("tile_size_pixels") instanceof Number n ? n.intValue()
+                : tileSide(properties.tileSizeBytes(), bands, bytesPerSample(dataType));
+        int width = (int) grid.get("width");
+        int height = (int) grid.get("height");
+        List<Map<String, Object>> tiles = new ArrayList<>();
+        for (int row = 0, y = 0; y < height; row++, y += side) {
+            for (int col = 0, x = 0; x < width; col++, x += side) {
+                Map<String, Object> tile = new LinkedHashMap<>();
+                tile.put("key", "tile_x" + col + "_y" + row);
+                tile.put("x", x);
+                tile.put("y", y);
+                tile.put("width", Math.min(side, width - x));
+                tile.put("height", Math.min(side, height - y));
+                tiles.add(tile);
+            }
+        }
+        return tiles;
+    }
+
+    static int tileSide(long tileBytes, int bands, int bytesPerSample) {
+        int side = (int) Math.sqrt((double) tileBytes / Math.max(1, bands * bytesPerSample));
+        return Math.max(256, side / 256 * 256);
+    }
+
+    static int bytesPerSample(String dataType) {
+        return switch (dataType) {
+            case "Byte", "Int8" -> 1;
+            case "UInt16", "Int16", "CInt16" -> 2;
+            case "UInt32", "Int32", "Float32", "CInt32" -> 4;
+            default -> 8;
+        };
+    }
+}
