@@ -36,16 +36,43 @@ public class Gdal {
     private static final String PYTHON = "/usr/bin/python3";
 
     private volatile Path ogrInfoScript;
+    /** Every GDAL process gets the storage credentials in its environment, for /vsiaz/ reads. */
+    private final Map<String, String> environment;
+
+    public Gdal(io.geoetl.config.StorageProperties storage) {
+        this.environment = Map.of("AZURE_STORAGE_CONNECTION_STRING", storage.connectionString());
+    }
 
     /** {@code gdalinfo -json -stats} of a local raster file, opened only by the raster allow-list. */
     public Map<String, Object> rasterInfo(Path file) throws InterruptedException {
-        List<String> command = new ArrayList<>(List.of("gdalinfo", "-json", "-stats", "--config",
+        return rasterInfo(file.toString(), true);
+    }
+
+    /**
+     * Header-only {@code gdalinfo -json} of a blob read in place through GDAL's /vsiaz/ (range
+     * requests: a multi-GB source is not downloaded to be validated). Container and blob name must
+     * already be validated (BlobNames); the connection string travels in the environment.
+     */
+    public Map<String, Object> blobRasterInfo(String container, String blobName) throws InterruptedException {
+        return rasterInfo(vsiaz(container, blobName), false);
+    }
+
+    /** GDAL's path of a blob; both names must already be validated (BlobNames). */
+    public static String vsiaz(String container, String blobName) {
+        return "/vsiaz/" + container + "/" + blobName;
+    }
+
+    private Map<String, Object> rasterInfo(String source, boolean statistics) throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of("gdalinfo", "-json", "--config",
                 "GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR"));
+        if (statistics) {
+            command.add("-stats");
+        }
         for (String driver : RASTER_DRIVERS) {
             command.addAll(List.of("-if", driver));
         }
-        command.add(file.toString());
-        ProcessRunner.Result result = ProcessRunner.run(command, INFO_TIMEOUT);
+        command.add(source);
+        ProcessRunner.Result result = ProcessRunner.run(command, environment, INFO_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException("unreadable_raster", "not a readable raster (" + String.join(", ",
                     RASTER_DRIVERS) + "): " + firstLine(result.stderr()));
@@ -63,7 +90,7 @@ public class Gdal {
     /** Layers, feature counts, CRS and WGS84 extents of a local vector file (vector allow-list). */
     public Map<String, Object> vectorInfo(Path file) throws InterruptedException {
         ProcessRunner.Result result = ProcessRunner.run(List.of(PYTHON, ogrInfoScript().toString(), file.toString(),
-                String.join(",", VECTOR_DRIVERS)), INFO_TIMEOUT);
+                String.join(",", VECTOR_DRIVERS)), environment, INFO_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException("unreadable_vector", firstLine(result.stderr()));
         }
@@ -75,16 +102,20 @@ public class Gdal {
      * permanent error (bad input) carrying GDAL's own message.
      */
     public void run(String what, List<String> command, Duration timeout) throws InterruptedException {
-        ProcessRunner.Result result = ProcessRunner.run(command, timeout);
+        ProcessRunner.Result result = ProcessRunner.run(command, environment, timeout);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException(what + "_failed", what + " failed: " + firstLine(result.stderr()));
+        }
+        if (READ_DAMAGE.matcher(result.stderr()).find()) {
+            throw new PermanentTaskException("corrupt_raster", what + " hit unreadable data (truncated or "
+                    + "corrupt input): " + firstLine(result.stderr()));
         }
     }
 
     /** GDAL's own COG validator; returns its complaints (empty when the file is a valid COG). */
     public List<String> cogProblems(Path file) throws InterruptedException {
         ProcessRunner.Result result = ProcessRunner.run(List.of(PYTHON, "-m",
-                "osgeo_utils.samples.validate_cloud_optimized_geotiff", file.toString()), INFO_TIMEOUT);
+                "osgeo_utils.samples.validate_cloud_optimized_geotiff", file.toString()), environment, INFO_TIMEOUT);
         if (result.exitCode() == 0) {
             return List.of();
         }
@@ -97,14 +128,17 @@ public class Gdal {
         return problems;
     }
 
-    /** {@code gdalinfo -json} of a file geoetl itself wrote (a COG, a VRT): no driver restriction needed. */
+    /**
+     * {@code gdalinfo -json} of a file geoetl itself wrote (a COG, a VRT): no driver restriction needed.
+     * Statistics are approximate (from overviews): exact ones would read every pixel again.
+     */
     public Map<String, Object> ownFileInfo(Path file, boolean statistics) throws InterruptedException {
         List<String> command = new ArrayList<>(List.of("gdalinfo", "-json"));
         if (statistics) {
-            command.add("-stats");
+            command.add("-approx_stats");
         }
         command.add(file.toString());
-        ProcessRunner.Result result = ProcessRunner.run(command, INFO_TIMEOUT);
+        ProcessRunner.Result result = ProcessRunner.run(command, environment, INFO_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException("gdalinfo_failed", "gdalinfo failed: " + firstLine(result.stderr()));
         }

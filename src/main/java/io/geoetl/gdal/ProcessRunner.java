@@ -29,9 +29,17 @@ public final class ProcessRunner {
     }
 
     public static Result run(List<String> command, Duration timeout) throws InterruptedException {
+        return run(command, java.util.Map.of(), timeout);
+    }
+
+    /** As {@link #run(List, Duration)} with extra environment variables (credentials stay off the command line). */
+    public static Result run(List<String> command, java.util.Map<String, String> environment, Duration timeout)
+            throws InterruptedException {
         Process process;
         try {
-            process = new ProcessBuilder(command).start();
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder.start();
             process.getOutputStream().close();
         } catch (IOException e) {
             throw new TransientTaskException("process_start_failed", "could not start " + command.get(0) + ": "

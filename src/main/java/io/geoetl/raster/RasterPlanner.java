@@ -1,6 +1,5 @@
 package io.geoetl.raster;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,12 +37,12 @@ class RasterPlanner {
         String container = (String) job.get("container");
         String blobName = (String) job.get("blob_name");
         try (WorkDir work = WorkDir.create()) {
-            Path source = work.download(blobs, container, blobName);
-            long sourceBytes = Files.size(source);
+            long sourceBytes = blobs.describe(container, blobName).size();
             if (sourceBytes == 0) {
                 throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
             }
-            Map<String, Object> info = gdal.rasterInfo(source);
+            String source = Gdal.vsiaz(container, blobName);
+            Map<String, Object> info = gdal.blobRasterInfo(container, blobName);
             List<Map<String, Object>> bands = (List<Map<String, Object>>) info.getOrDefault("bands", List.of());
             if (bands.isEmpty()) {
                 throw new PermanentTaskException("no_bands", "the raster has no bands");
@@ -98,7 +97,8 @@ class RasterPlanner {
     }
 
     /** The grid gdalwarp would choose in the target CRS, read from a VRT it writes without touching pixels. */
-    private Map<String, Object> warpGrid(WorkDir work, Path source, String sourceCrs, String target) throws Exception {
+    private Map<String, Object> warpGrid(WorkDir work, String source, String sourceCrs, String target)
+            throws Exception {
         Path vrt = work.root().resolve("grid.vrt");
         List<String> command = new ArrayList<>(List.of("gdalwarp", "-q", "-of", "VRT", "-t_srs", target));
         for (String driver : Gdal.RASTER_DRIVERS) {
@@ -107,7 +107,7 @@ class RasterPlanner {
         if (sourceCrs != null) {
             command.addAll(List.of("-s_srs", sourceCrs));
         }
-        command.addAll(List.of(source.toString(), vrt.toString()));
+        command.addAll(List.of(source, vrt.toString()));
         gdal.run("gdalwarp", command, properties.gdalTimeout());
         return sourceGrid(gdal.ownFileInfo(vrt, false));
     }

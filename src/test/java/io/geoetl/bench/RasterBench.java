@@ -1,0 +1,99 @@
+package io.geoetl.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.geoetl.orchestration.Json;
+
+/**
+ * bench/raster: times process_raster end to end against the same work done with the raw tools in
+ * the same run, and reports the service JVM's peak RSS. Run by bench/raster/run, which starts the
+ * service (GEOETL_BENCH_URL, its pid in GEOETL_BENCH_PID) and generates the raster.
+ */
+public final class RasterBench {
+
+    private RasterBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path raster = Path.of(args[0]);
+        String service = System.getenv("GEOETL_BENCH_URL");
+        BlobContainerClient bronze = new BlobServiceClientBuilder().connectionString(
+                System.getenv("AZURE_STORAGE_CONNECTION_STRING")).buildClient().getBlobContainerClient("bronze");
+        BlobContainerClient silver = bronze.getServiceClient().getBlobContainerClient("silver");
+        bronze.getBlobClient("bench/big.tif").uploadFromFile(raster.toString(), true);
+        System.out.printf("raster: %s, %.0f MB%n", raster.getFileName(), Files.size(raster) / 1e6);
+
+        double geoetl = timeJob(service, "process_raster", "{\"blob_name\": \"bench/big.tif\", \"target_crs\": "
+                + "\"keep\", \"collection_id\": \"bench\"}");
+
+        Path work = Files.createTempDirectory("raster-bench");
+        long t0 = System.nanoTime();
+        Path local = work.resolve("source.tif");
+        bronze.getBlobClient("bench/big.tif").downloadToFile(local.toString(), true);
+        double translate = run(List.of("gdal_translate", "-q", "-of", "COG", "-co", "COMPRESS=DEFLATE", "-co",
+                "PREDICTOR=YES", "-co", "BIGTIFF=IF_SAFER", "-co", "NUM_THREADS=ALL_CPUS", "-co",
+                "OVERVIEW_RESAMPLING=NEAREST", local.toString(), work.resolve("cog.tif").toString()));
+        run(List.of("/usr/bin/python3", "-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff",
+                work.resolve("cog.tif").toString()));
+        silver.getBlobClient("bench-baseline/cog.tif").uploadFromFile(work.resolve("cog.tif").toString(), true);
+        double baseline = (System.nanoTime() - t0) / 1e9;
+
+        double tiles = timeJob(service, "process_large_raster", "{\"blob_name\": \"bench/big.tif\", \"target_crs\": "
+                + "\"keep\", \"collection_id\": \"bench-tiles\", \"tile_size_pixels\": "
+                + System.getenv().getOrDefault("BENCH_TILE_PIXELS", "10240") + "}");
+
+        System.out.printf("process_raster end to end: %.1f s%n", geoetl);
+        System.out.printf("baseline (download + gdal_translate -of COG + validator + upload): %.1f s%n", baseline);
+        System.out.printf("bare gdal_translate -of COG: %.1f s%n", translate);
+        System.out.printf("ratio geoetl / baseline: %.2f (target <= 1.10)%n", geoetl / baseline);
+        System.out.printf("ratio geoetl / bare gdal_translate: %.2f%n", geoetl / translate);
+        System.out.printf("process_large_raster (tiles, 2 heavy workers): %.1f s, ratio to single COG %.2f%n", tiles,
+                tiles / geoetl);
+        String pid = System.getenv("GEOETL_BENCH_PID");
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM")) {
+                System.out.printf("service JVM peak RSS: %s (target < 512 MB)%n", line.substring(6).trim());
+            }
+        }
+    }
+
+    private static double timeJob(String service, String jobType, String body) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        long t0 = System.nanoTime();
+        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(service + "/api/jobs/submit/"
+                + jobType)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String jobId = (String) Json.readMap(submitted.body()).get("job_id");
+        while (true) {
+            Map<String, Object> status = Json.readMap(http.send(HttpRequest.newBuilder(URI.create(service
+                    + "/api/jobs/status/" + jobId)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            String value = (String) status.get("status");
+            if (!"queued".equals(value) && !"processing".equals(value)) {
+                if (!"completed".equals(value)) {
+                    throw new IllegalStateException(jobType + " ended " + value + ": " + status.get("error_details"));
+                }
+                return (System.nanoTime() - t0) / 1e9;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static double run(List<String> command) throws Exception {
+        long t0 = System.nanoTime();
+        Process process = new ProcessBuilder(new ArrayList<>(command)).inheritIO().start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("failed: " + command);
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
