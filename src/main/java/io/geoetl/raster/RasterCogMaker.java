@@ -59,8 +59,10 @@ class RasterCogMaker {
                 throw new PermanentTaskException("invalid_cog", "the output is not a valid COG: "
                         + String.join("; ", problems));
             }
+            // The upload overlaps with reading statistics and hashing the file (both hit the page cache).
+            java.util.concurrent.CompletableFuture<Void> upload = java.util.concurrent.CompletableFuture.runAsync(
+                    () -> blobs.upload(storage.silverContainer(), outputBlob, output));
             Map<String, Object> info = gdal.ownFileInfo(output, true);
-            blobs.upload(storage.silverContainer(), outputBlob, output);
             String href = blobs.url(storage.silverContainer(), outputBlob);
             String tileItem = tile == null ? itemId : itemId + "-" + tile.get("key");
             String itemCollection = tile == null ? collection : tilesCollection(collection, itemId);
@@ -68,6 +70,11 @@ class RasterCogMaker {
                     "image/tiff; application=geotiff; profile=cloud-optimized", output, OffsetDateTime.now());
             ((Map<String, Object>) item.get("properties")).put("geoetl:source", job.get("container") + "/"
                     + job.get("blob_name"));
+            try {
+                upload.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("blob", outputBlob);
             result.put("href", href);
