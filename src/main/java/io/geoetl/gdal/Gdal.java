@@ -145,6 +145,26 @@ public class Gdal {
         return Json.readMap(result.stdout());
     }
 
+    /**
+     * Writes the PostGIS-ready intermediate of a local vector file with the vector allow-list (see
+     * vector_prepare.py) and returns its report: counts, geometry type, repairs, extent.
+     */
+    public Map<String, Object> prepareVector(Path source, Path intermediate, String optionsJson, Duration timeout)
+            throws InterruptedException {
+        ProcessRunner.Result result = ProcessRunner.run(List.of(PYTHON, script("/gdal/vector_prepare.py").toString(),
+                source.toString(), intermediate.toString(), optionsJson), environment, timeout);
+        if (result.exitCode() != 0) {
+            throw new PermanentTaskException("invalid_vector", firstLine(result.stderr()));
+        }
+        return Json.readMap(result.stdout().strip().lines().reduce((first, last) -> last).orElse("{}"));
+    }
+
+    private final Map<String, Path> scripts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Path script(String resource) {
+        return scripts.computeIfAbsent(resource, Gdal::extract);
+    }
+
     private Path ogrInfoScript() {
         Path script = ogrInfoScript;
         if (script == null) {
@@ -171,6 +191,10 @@ public class Gdal {
 
     static String firstLine(String text) {
         String trimmed = text == null ? "" : text.strip();
+        if (trimmed.contains("Traceback (most recent call last)")) {
+            String[] lines = trimmed.split("\n");
+            return "GDAL helper failed: " + lines[lines.length - 1].strip();
+        }
         for (String line : trimmed.split("\n")) {
             if (line.startsWith("ERROR") || line.contains("not recognized") || line.contains("cannot")) {
                 return line.replaceFirst("^ERROR \\d+: ", "");

@@ -1,0 +1,170 @@
+package io.geoetl.vector;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.geoetl.catalog.CatalogService;
+import io.geoetl.catalog.StacItems;
+import io.geoetl.config.StorageProperties;
+import io.geoetl.config.VectorProperties;
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.stac.StacRepository;
+import io.geoetl.storage.BlobStore;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Stage 3 of process_vector: the staged chunks become the target table in one transaction.
+ * {@code replace} truncates and refills an existing table of the same shape (dependent views keep
+ * working; readers see the old rows until the commit), or recreates it when its columns changed
+ * and nothing depends on it; {@code append} adds the rows with one INSERT ... SELECT. A failure
+ * rolls back and leaves the old table as it was. Then the spatial index, ANALYZE and a STAC Item.
+ */
+@Component
+class TableFinalizer {
+
+    private final JdbcTemplate jdbc;
+    private final TransactionTemplate transaction;
+    private final VectorProperties properties;
+    private final StacRepository stac;
+    private final CatalogService catalog;
+    private final BlobStore blobs;
+    private final StorageProperties storage;
+
+    TableFinalizer(JdbcTemplate jdbc, TransactionTemplate transaction, VectorProperties properties,
+            StacRepository stac, CatalogService catalog, BlobStore blobs, StorageProperties storage) {
+        this.jdbc = jdbc;
+        this.transaction = transaction;
+        this.properties = properties;
+        this.stac = stac;
+        this.catalog = catalog;
+        this.blobs = blobs;
+        this.storage = storage;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Object> finalizeTable(String jobId, Map<String, Object> job, Map<String, Object> prepared) {
+        String schema = VectorParameters.identifier("target_schema", (String) job.get("target_schema"));
+        String table = VectorParameters.identifier("target_table", (String) job.get("target_table"));
+        String target = quote(schema) + "." + quote(table);
+        List<String> staged = new ArrayList<>();
+        for (Map<String, Object> chunk : (List<Map<String, Object>>) prepared.get("chunks")) {
+            staged.add(quote(properties.stagingSchema()) + "." + quote(ChunkLoader.stagingTable(jobId,
+                    (String) chunk.get("key"))));
+        }
+        String first = ChunkLoader.stagingTable(jobId, (String) ((List<Map<String, Object>>) prepared.get("chunks"))
+                .get(0).get("key"));
+        List<Map<String, Object>> columns = columns(properties.stagingSchema(), first);
+        String columnList = String.join(", ", columns.stream().map(column -> quote((String) column.get("name")))
+                .toList());
+        String rows = String.join(" union all ", staged.stream().map(s -> "select " + columnList + " from " + s)
+                .toList());
+        boolean replace = "replace".equals(job.get("load_method"));
+        transaction.executeWithoutResult(status -> {
+            jdbc.execute("create schema if not exists " + quote(schema));
+            boolean exists = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class,
+                    schema + "." + table);
+            boolean sameShape = exists && columns.equals(columns(schema, table).stream()
+                    .filter(column -> !"fid".equals(column.get("name"))).toList());
+            if (exists && !sameShape) {
+                if (!replace) {
+                    throw new PermanentTaskException("columns_differ", "cannot append: " + schema + "." + table
+                            + " has other columns than the new data");
+                }
+                if (hasDependents(schema, table)) {
+                    throw new PermanentTaskException("dependent_views", schema + "." + table + " has dependent views "
+                            + "and its columns would change; drop or adapt the views first (the table is unchanged)");
+                }
+                jdbc.execute("drop table " + target);
+            }
+            if (!exists || !sameShape) {
+                String definitions = String.join(", ", columns.stream().map(column -> quote((String) column
+                        .get("name")) + " " + column.get("type")).toList());
+                jdbc.execute("create table " + target + " (fid bigint generated always as identity primary key, "
+                        + definitions + ")");
+            } else if (replace) {
+                jdbc.execute("truncate " + target);
+            }
+            jdbc.execute("insert into " + target + " (" + columnList + ") " + rows);
+            String index = quote((table.length() > 50 ? table.substring(0, 50) : table) + "_geom_idx");
+            jdbc.execute("create index if not exists " + index + " on " + target + " using gist (geom)");
+        });
+        jdbc.execute("analyze " + target);
+        for (String stagedTable : staged) {
+            jdbc.execute("drop table if exists " + stagedTable);
+        }
+        Map<String, Object> summary = jdbc.queryForMap("select (select count(*) from " + target + ") as features, "
+                + "ST_XMin(e) as xmin, ST_YMin(e) as ymin, ST_XMax(e) as xmax, ST_YMax(e) as ymax from ("
+                + "select ST_Extent(geom)::box3d as e from " + target + ") x");
+        String collection = (String) job.get("collection_id");
+        stac.ensureCollection(collection, StacItems.collection(collection, "PostGIS tables loaded by geoetl"));
+        stac.upsertItem(collection, item(collection, schema, table, summary, prepared));
+        catalog.refreshCollection(collection);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("table", schema + "." + table);
+        result.put("features", summary.get("features"));
+        result.put("load_method", job.get("load_method"));
+        result.put("item_id", schema + "." + table);
+        return result;
+    }
+
+    private Map<String, Object> item(String collection, String schema, String table, Map<String, Object> summary,
+            Map<String, Object> prepared) {
+        double xmin = ((Number) summary.get("xmin")).doubleValue();
+        double ymin = ((Number) summary.get("ymin")).doubleValue();
+        double xmax = ((Number) summary.get("xmax")).doubleValue();
+        double ymax = ((Number) summary.get("ymax")).doubleValue();
+        String intermediate = (String) prepared.get("intermediate_blob");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("datetime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        properties.put("geoetl:datetime_source", "ingest_time");
+        properties.put("proj:code", "EPSG:4326");
+        properties.put("geoetl:table", schema + "." + table);
+        properties.put("geoetl:feature_count", summary.get("features"));
+        properties.put("geoetl:geometry_type", prepared.get("geometry_type"));
+        properties.put("geoetl:source_crs", prepared.get("source_crs"));
+        Map<String, Object> asset = new LinkedHashMap<>();
+        asset.put("href", blobs.url(storage.silverContainer(), intermediate));
+        asset.put("type", "application/geopackage+sqlite3");
+        asset.put("title", "The EPSG:4326 intermediate the table was loaded from");
+        asset.put("roles", List.of("data"));
+        asset.put("file:size", blobs.describe(storage.silverContainer(), intermediate).size());
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("type", "Feature");
+        item.put("stac_version", "1.0.0");
+        item.put("stac_extensions", List.of(StacItems.PROJECTION, StacItems.FILE));
+        item.put("id", schema + "." + table);
+        item.put("collection", collection);
+        item.put("geometry", Map.of("type", "Polygon", "coordinates", List.of(List.of(List.of(xmin, ymin),
+                List.of(xmax, ymin), List.of(xmax, ymax), List.of(xmin, ymax), List.of(xmin, ymin)))));
+        item.put("bbox", List.of(xmin, ymin, xmax, ymax));
+        item.put("properties", properties);
+        item.put("links", List.of());
+        item.put("assets", Map.of("data", asset));
+        return item;
+    }
+
+    /** Column names and full types (geometry(MultiPolygon,4326), varchar(80), ...) in table order. */
+    private List<Map<String, Object>> columns(String schema, String table) {
+        return jdbc.queryForList("select a.attname as name, format_type(a.atttypid, a.atttypmod) as type "
+                + "from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = "
+                + "c.relnamespace where n.nspname = ? and c.relname = ? and a.attnum > 0 and not a.attisdropped "
+                + "and a.attname <> 'source_fid' order by a.attnum", schema, table);
+    }
+
+    private boolean hasDependents(String schema, String table) {
+        return jdbc.queryForObject("select count(*) from pg_depend d join pg_rewrite r on r.oid = d.objid "
+                + "join pg_class v on v.oid = r.ev_class where d.refobjid = to_regclass(?) and v.oid <> "
+                + "to_regclass(?)", Integer.class, schema + "." + table, schema + "." + table) > 0;
+    }
+
+    /** Quotes an identifier that was validated or read from the catalog. */
+    static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}

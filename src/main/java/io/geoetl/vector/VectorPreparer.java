@@ -1,0 +1,151 @@
+package io.geoetl.vector;
+
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.geoetl.catalog.WorkDir;
+import io.geoetl.config.StorageProperties;
+import io.geoetl.config.VectorProperties;
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.gdal.Gdal;
+import io.geoetl.orchestration.Json;
+import io.geoetl.storage.BlobStore;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stage 1 of process_vector: download (and safely unpack) the source, then let GDAL write the
+ * PostGIS-ready intermediate GeoPackage to silver and report every count, and plan the chunks.
+ */
+@Component
+class VectorPreparer {
+
+    private static final Duration TIMEOUT = Duration.ofHours(2);
+
+    private final BlobStore blobs;
+    private final Gdal gdal;
+    private final VectorProperties properties;
+    private final StorageProperties storage;
+
+    VectorPreparer(BlobStore blobs, Gdal gdal, VectorProperties properties, StorageProperties storage) {
+        this.blobs = blobs;
+        this.gdal = gdal;
+        this.properties = properties;
+        this.storage = storage;
+    }
+
+    Map<String, Object> prepare(String jobId, Map<String, Object> job) throws Exception {
+        String blobName = (String) job.get("blob_name");
+        try (WorkDir work = WorkDir.create()) {
+            Path downloaded = work.download(blobs, (String) job.get("container"), blobName);
+            if (Files.size(downloaded) == 0) {
+                throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
+            }
+            Path source = locate(downloaded, work.root().resolve("unpacked"), job);
+            Map<String, Object> options = new HashMap<>();
+            options.put("drivers", Gdal.VECTOR_DRIVERS);
+            options.put("layer", job.get("layer"));
+            options.put("open_options", openOptions(source, job));
+            options.put("source_crs", job.get("source_crs"));
+            Path intermediate = work.root().resolve("intermediate.gpkg");
+            Map<String, Object> report = new LinkedHashMap<>(gdal.prepareVector(source, intermediate,
+                    Json.write(options), TIMEOUT));
+            if (((Number) report.get("features")).longValue() == 0) {
+                throw new PermanentTaskException("no_features", "the layer has no feature with a usable geometry "
+                        + "(" + report.get("source_features") + " features read)");
+            }
+            String intermediateBlob = "_intermediate/" + jobId.substring(0, 16) + "/"
+                    + job.get("target_table") + ".gpkg";
+            blobs.upload(storage.silverContainer(), intermediateBlob, intermediate);
+            report.put("intermediate_blob", intermediateBlob);
+            report.put("chunks", chunks(((Number) report.get("fid_max")).longValue(),
+                    ((Number) job.get("chunk_size")).longValue()));
+            return report;
+        }
+    }
+
+    /** Fid ranges (lower exclusive, upper inclusive) of the intermediate, one per chunk task. */
+    static List<Map<String, Object>> chunks(long fidMax, long chunkSize) {
+        List<Map<String, Object>> chunks = new ArrayList<>();
+        for (long from = 0, index = 0; from < fidMax; from += chunkSize, index++) {
+            chunks.add(Map.of("key", String.format("chunk_%04d", index), "after_fid", from, "to_fid",
+                    Math.min(from + chunkSize, fidMax)));
+        }
+        return chunks;
+    }
+
+    /** The file GDAL should open: a zip or kmz is unpacked first and the dataset inside it found. */
+    private Path locate(Path downloaded, Path unpacked, Map<String, Object> job) throws IOException {
+        String extension = VectorParameters.extension(downloaded.getFileName().toString());
+        if (!"zip".equals(extension) && !"kmz".equals(extension)) {
+            return reencode(downloaded, job);
+        }
+        ArchiveExtractor.extract(downloaded, unpacked, properties.maxArchiveEntries(),
+                properties.maxUncompressedBytes());
+        List<String> preference = "kmz".equals(extension) ? List.of("kml")
+                : List.of("shp", "gpkg", "geojson", "json", "kml", "csv");
+        try (Stream<Path> files = Files.walk(unpacked)) {
+            List<Path> all = files.filter(Files::isRegularFile).filter(path -> !path.getFileName().toString()
+                    .startsWith(".")).filter(path -> !path.toString().contains("__MACOSX")).toList();
+            for (String wanted : preference) {
+                Optional<Path> found = all.stream().filter(path -> VectorParameters.extension(path.toString())
+                        .equals(wanted)).sorted().findFirst();
+                if (found.isPresent()) {
+                    return reencode(found.get(), job);
+                }
+            }
+        }
+        throw new PermanentTaskException("no_dataset_in_archive", "the archive holds no " + String.join(", ",
+                preference) + " file" + ("zip".equals(extension) ? " (a zipped shapefile needs its .shp)" : ""));
+    }
+
+    /** GDAL reads CSV as UTF-8: a CSV in another encoding is converted first. */
+    private static Path reencode(Path file, Map<String, Object> job) throws IOException {
+        String encoding = (String) job.get("encoding");
+        if (encoding == null || !"csv".equals(VectorParameters.extension(file.toString()))) {
+            return file;
+        }
+        Charset charset;
+        try {
+            charset = Charset.forName(encoding);
+        } catch (IllegalArgumentException e) {
+            throw new PermanentTaskException("unknown_encoding", "encoding '" + encoding + "' is not known");
+        }
+        Path utf8 = file.resolveSibling("utf8-" + file.getFileName());
+        Files.writeString(utf8, Files.readString(file, charset), StandardCharsets.UTF_8);
+        return utf8;
+    }
+
+    private static List<String> openOptions(Path source, Map<String, Object> job) {
+        List<String> options = new ArrayList<>();
+        String extension = VectorParameters.extension(source.toString());
+        if ("csv".equals(extension)) {
+            if (job.get("wkt_column") != null) {
+                options.add("GEOM_POSSIBLE_NAMES=" + job.get("wkt_column"));
+            } else if (job.get("lat_column") != null) {
+                options.add("X_POSSIBLE_NAMES=" + job.get("lon_column"));
+                options.add("Y_POSSIBLE_NAMES=" + job.get("lat_column"));
+            } else {
+                options.add("X_POSSIBLE_NAMES=lon,longitude,lng,long,x");
+                options.add("Y_POSSIBLE_NAMES=lat,latitude,y");
+                options.add("GEOM_POSSIBLE_NAMES=wkt,geometry,geom,the_geom");
+            }
+            options.add("KEEP_GEOM_COLUMNS=NO");
+            options.add("AUTODETECT_TYPE=YES");
+        }
+        if ("shp".equals(extension) && job.get("encoding") != null) {
+            options.add("ENCODING=" + job.get("encoding"));
+        }
+        return options;
+    }
+}

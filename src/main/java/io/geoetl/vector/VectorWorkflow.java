@@ -1,0 +1,138 @@
+package io.geoetl.vector;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import io.geoetl.workflow.JobSummaryContext;
+import io.geoetl.workflow.ParameterSchema;
+import io.geoetl.workflow.PriorTask;
+import io.geoetl.workflow.StageDefinition;
+import io.geoetl.workflow.StagePlanContext;
+import io.geoetl.workflow.TaskClass;
+import io.geoetl.workflow.TaskHandler;
+import io.geoetl.workflow.TaskInput;
+import io.geoetl.workflow.TaskSpec;
+import io.geoetl.workflow.Workflow;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * process_vector: 1 prepare (open, validate, repair, reproject into an intermediate in silver) →
+ * 2 one COPY load per chunk of {@code chunk_size} features into staging → 3 finalize the table
+ * atomically, index it, publish a STAC Item.
+ */
+@Configuration
+class VectorWorkflow implements Workflow {
+
+    static final String PREPARE = "vector_prepare";
+    static final String LOAD = "vector_load_chunk";
+    static final String FINALIZE = "vector_finalize";
+    static final String ONLY = "all";
+
+    @Override
+    public String jobType() {
+        return "process_vector";
+    }
+
+    @Override
+    public String description() {
+        return "Load GeoJSON, zipped Shapefile, GeoPackage, CSV, KML or KMZ into a PostGIS table in parallel chunks";
+    }
+
+    @Override
+    public ParameterSchema parameters() {
+        return VectorParameters.SCHEMA;
+    }
+
+    @Override
+    public Map<String, Object> complete(Map<String, Object> parameters) {
+        return VectorParameters.complete(parameters);
+    }
+
+    @Override
+    public List<StageDefinition> stages() {
+        return List.of(new StageDefinition("prepare", PREPARE), new StageDefinition("load", LOAD),
+                new StageDefinition("finalize", FINALIZE));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Stream<TaskSpec> planTasks(int stage, StagePlanContext context) {
+        if (stage == 1) {
+            return Stream.of(new TaskSpec(ONLY, Map.of()));
+        }
+        Map<String, Object> prepared = prepared(context);
+        if (stage == 3) {
+            return Stream.of(new TaskSpec(ONLY, Map.of("prepared", prepared)));
+        }
+        Map<String, Object> shared = Map.of("intermediate_blob", prepared.get("intermediate_blob"), "geometry_type",
+                prepared.get("geometry_type"));
+        return ((List<Map<String, Object>>) prepared.get("chunks")).stream().map(chunk -> new TaskSpec(
+                (String) chunk.get("key"), Map.of("prepared", shared, "chunk", chunk)));
+    }
+
+    private static Map<String, Object> prepared(StagePlanContext context) {
+        try (Stream<PriorTask> tasks = context.completedTasks(1)) {
+            return tasks.findFirst().map(PriorTask::result).orElseThrow();
+        }
+    }
+
+    @Override
+    public Map<String, Object> summarize(JobSummaryContext context) {
+        Map<String, Object> result = new LinkedHashMap<>(context.taskResult(3, ONLY).orElse(Map.of()));
+        context.taskResult(1, ONLY).ifPresent(prepared -> {
+            for (String count : List.of("source_features", "invalid_geometries", "repaired_geometries",
+                    "unrepairable_geometries", "missing_geometries", "dropped_z", "dropped_m", "geometry_type",
+                    "source_crs", "layer")) {
+                result.put(count, prepared.get(count));
+            }
+        });
+        result.put("stages", context.stageStatistics());
+        return result;
+    }
+
+    @Bean
+    TaskHandler vectorPrepareHandler(VectorPreparer preparer) {
+        return handler(PREPARE, input -> preparer.prepare(input.jobId(), input.jobParameters()));
+    }
+
+    @Bean
+    @SuppressWarnings("unchecked")
+    TaskHandler vectorLoadHandler(ChunkLoader loader) {
+        return handler(LOAD, input -> loader.load(input.jobId(), (Map<String, Object>) input.parameters()
+                .get("prepared"), (Map<String, Object>) input.parameters().get("chunk")));
+    }
+
+    @Bean
+    @SuppressWarnings("unchecked")
+    TaskHandler vectorFinalizeHandler(TableFinalizer finalizer) {
+        return handler(FINALIZE, input -> finalizer.finalizeTable(input.jobId(), input.jobParameters(),
+                (Map<String, Object>) input.parameters().get("prepared")));
+    }
+
+    private static TaskHandler handler(String type, Body body) {
+        return new TaskHandler() {
+            @Override
+            public String taskType() {
+                return type;
+            }
+
+            @Override
+            public TaskClass taskClass() {
+                return TaskClass.HEAVY;
+            }
+
+            @Override
+            public Map<String, Object> handle(TaskInput input) throws Exception {
+                return body.handle(input);
+            }
+        };
+    }
+
+    /** The work of a handler. */
+    interface Body {
+        Map<String, Object> handle(TaskInput input) throws Exception;
+    }
+}

@@ -1,0 +1,253 @@
+package io.geoetl.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClient;
+import io.geoetl.IntegrationTest;
+import io.geoetl.catalog.Samples;
+import io.geoetl.stac.StacValidator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** process_vector on real Debian sample data and on generated files in six formats, against ogr2ogr. */
+class VectorPipelineIT extends IntegrationTest {
+
+    @Autowired
+    BlobServiceClient blobService;
+
+    private BlobContainerClient bronze;
+    private String prefix;
+    private String suffix;
+
+    @BeforeEach
+    void setUp() {
+        bronze = blobService.getBlobContainerClient("bronze");
+        suffix = UUID.randomUUID().toString().substring(0, 8);
+        prefix = "vector-" + suffix + "/";
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void geopackageAndZippedShapefileMatchOgr2ogrFeatureForFeature() throws Exception {
+        Samples.upload(bronze, prefix + "nc.gpkg", Samples.NC_GPKG);
+        Path zip = zip(Files.createTempFile("nc", ".zip"), Map.of(
+                "nc/nc.shp", Files.readAllBytes(Samples.NC_SHP), "nc/nc.shx", sibling("shx"),
+                "nc/nc.dbf", sibling("dbf"), "nc/nc.prj", sibling("prj")));
+        Samples.upload(bronze, prefix + "nc_shape.zip", zip);
+
+        Map<String, Object> gpkg = run("{\"blob_name\": \"" + prefix + "nc.gpkg\", \"target_table\": \"nc_g_" + suffix
+                + "\", \"chunk_size\": 30}");
+        Map<String, Object> shape = run("{\"blob_name\": \"" + prefix + "nc_shape.zip\", \"target_table\": \"nc_s_"
+                + suffix + "\", \"chunk_size\": 100}");
+
+        assertThat(gpkg.get("status")).as(gpkg.toString()).isEqualTo("completed");
+        assertThat(shape.get("status")).as(shape.toString()).isEqualTo("completed");
+        assertThat(((Map<String, Object>) gpkg.get("result_data"))).containsEntry("features", 100)
+                .containsEntry("source_crs", "EPSG:4267").containsEntry("geometry_type", "MULTIPOLYGON");
+        assertThat(jdbc.queryForObject("select count(*) from job_stage where job_id = ? and stage = 2",
+                Integer.class, gpkg.get("job_id"))).isEqualTo(1);
+        assertThat(jdbc.queryForObject("select task_count from job_stage where job_id = ? and stage = 2",
+                Integer.class, gpkg.get("job_id"))).isEqualTo(4);
+        ogr2ogr(Samples.NC_GPKG, "ref_" + suffix);
+        for (String table : List.of("nc_g_" + suffix, "nc_s_" + suffix)) {
+            assertThat(jdbc.queryForObject("select count(*) from geo." + table, Integer.class)).isEqualTo(100);
+            assertThat(jdbc.queryForObject("select count(*) from geo." + table + " t join parity.ref_" + suffix
+                    + " r on r.fips = t.fips where ST_Equals(t.geom, r.geom)", Integer.class)).as(table).isEqualTo(100);
+            assertThat(jdbc.queryForObject("select Find_SRID('geo', ?, 'geom')", Integer.class, table))
+                    .isEqualTo(4326);
+        }
+        Map<String, Object> item = get("/api/stac/collections/vectors/items/geo.nc_g_" + suffix).body();
+        assertThat(((Map<String, Object>) item.get("properties")).get("geoetl:feature_count")).isEqualTo(100);
+        StacValidator.assertValid(List.of(item));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void invalidGeometriesAreRepairedAndCountedAndZIsDropped() throws Exception {
+        String geojson = """
+                {"type": "FeatureCollection", "features": [
+                 {"type": "Feature", "properties": {"name": "bowtie"}, "geometry": {"type": "Polygon",
+                  "coordinates": [[[0, 0, 5], [2, 2, 5], [2, 0, 5], [0, 2, 5], [0, 0, 5]]]}},
+                 {"type": "Feature", "properties": {"name": "square"}, "geometry": {"type": "Polygon",
+                  "coordinates": [[[10, 10, 1], [11, 10, 1], [11, 11, 1], [10, 11, 1], [10, 10, 1]]]}},
+                 {"type": "Feature", "properties": {"name": "nothing"}, "geometry": null}]}""";
+        upload("shapes.geojson", geojson);
+
+        Map<String, Object> status = run("{\"blob_name\": \"" + prefix + "shapes.geojson\", \"target_table\": "
+                + "\"shapes_" + suffix + "\"}");
+
+        assertThat(status.get("status")).as(status.toString()).isEqualTo("completed");
+        Map<String, Object> result = (Map<String, Object>) status.get("result_data");
+        assertThat(result).containsEntry("source_features", 3).containsEntry("features", 2)
+                .containsEntry("invalid_geometries", 1).containsEntry("repaired_geometries", 1)
+                .containsEntry("missing_geometries", 1).containsEntry("dropped_z", true);
+        assertThat(jdbc.queryForObject("select bool_and(ST_IsValid(geom)) and max(ST_NDims(geom)) = 2 from geo.shapes_"
+                + suffix, Boolean.class)).isTrue();
+    }
+
+    @Autowired
+    ChunkLoader loader;
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aRedeliveredChunkReplacesItsRowsInsteadOfDuplicatingThem() throws Exception {
+        Samples.upload(bronze, prefix + "nc.gpkg", Samples.NC_GPKG);
+        Map<String, Object> status = run("{\"blob_name\": \"" + prefix + "nc.gpkg\", \"target_table\": \"nc_r_"
+                + suffix + "\", \"chunk_size\": 40}");
+        String jobId = (String) status.get("job_id");
+        Map<String, Object> prepared = io.geoetl.orchestration.Json.readMap(jdbc.queryForObject(
+                "select result::text from task where job_id = ? and stage = 1", String.class, jobId));
+        Map<String, Object> chunk = ((List<Map<String, Object>>) prepared.get("chunks")).get(1);
+
+        Map<String, Object> first = loader.load(jobId, prepared, chunk);
+        Map<String, Object> again = loader.load(jobId, prepared, chunk);
+
+        assertThat(first.get("rows")).isEqualTo(40L);
+        assertThat(again.get("rows")).isEqualTo(40L);
+        jdbc.execute("drop table geoetl_staging." + again.get("staging_table"));
+    }
+
+    @Test
+    void csvKmlAndKmzLoad() throws Exception {
+        upload("points.csv", "name,latitude,longitude\na,48.85,2.35\nb,51.5,-0.12\nc,40.4,-3.7\n");
+        upload("wkt.csv", "id;shape\n1;\"POINT (1 2)\"\n2;\"POINT (3 4)\"\n".replace(';', ','));
+        String kml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><kml xmlns=\"http://www.opengis.net/kml/2.2\">"
+                + "<Document><Placemark><name>x</name><Point><coordinates>7.1,46.2</coordinates></Point></Placemark>"
+                + "<Placemark><name>y</name><Point><coordinates>8.5,47.4</coordinates></Point></Placemark>"
+                + "</Document></kml>";
+        upload("places.kml", kml);
+        Path kmz = zip(Files.createTempFile("places", ".kmz"), Map.of("doc.kml", kml.getBytes(StandardCharsets.UTF_8)));
+        Samples.upload(bronze, prefix + "places.kmz", kmz);
+
+        assertLoaded("points.csv", "csv_" + suffix, 3);
+        assertLoaded("wkt.csv", "wkt_" + suffix, 2, ", \"wkt_column\": \"shape\"");
+        assertLoaded("places.kml", "kml_" + suffix, 2);
+        assertLoaded("places.kmz", "kmz_" + suffix, 2);
+        assertThat(jdbc.queryForObject("select round(ST_Y(geom)::numeric, 2) from geo.csv_" + suffix
+                + " where name = 'a'", Double.class)).isEqualTo(48.85);
+    }
+
+    @Test
+    void replaceKeepsDependentViewsAndAppendAddsRows() throws Exception {
+        upload("points.csv", "name,lat,lon\na,1,1\nb,2,2\n");
+        String table = "pts_" + suffix;
+        assertLoaded("points.csv", table, 2);
+        jdbc.execute("create view geo.v_" + suffix + " as select name from geo." + table);
+        upload("points.csv", "name,lat,lon\nc,3,3\nd,4,4\ne,5,5\n");
+
+        assertLoaded("points.csv", table, 3);
+        assertThat(jdbc.queryForObject("select count(*) from geo.v_" + suffix, Integer.class)).isEqualTo(3);
+        Map<String, Object> appended = run("{\"blob_name\": \"" + prefix + "points.csv\", \"target_table\": \""
+                + table + "\", \"load_method\": \"append\", \"source_etag\": \"second\"}");
+        assertThat(appended.get("status")).isEqualTo("completed");
+        assertThat(jdbc.queryForObject("select count(*) from geo." + table, Integer.class)).isEqualTo(6);
+    }
+
+    @Test
+    void badInputFailsWithTheReason() throws Exception {
+        upload("mixed.geojson", "{\"type\": \"FeatureCollection\", \"features\": ["
+                + "{\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [0, 0]}},"
+                + "{\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Polygon\", \"coordinates\": "
+                + "[[[0, 0], [1, 0], [1, 1], [0, 0]]]}}]}");
+        upload("nocoords.csv", "name,value\na,1\n");
+        Samples.upload(bronze, prefix + "slip.zip", zip(Files.createTempFile("slip", ".zip"),
+                Map.of("../../evil.shp", new byte[] {1, 2, 3})));
+        Samples.upload(bronze, prefix + "noshp.zip", zip(Files.createTempFile("noshp", ".zip"),
+                Map.of("readme.txt", "hello".getBytes(StandardCharsets.UTF_8))));
+        Path bomb = Files.createTempFile("bomb", ".zip");
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(bomb))) {
+            out.putNextEntry(new ZipEntry("big.geojson"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 60; i++) {
+                out.write(zeros);
+            }
+            out.closeEntry();
+        }
+        Samples.upload(bronze, prefix + "bomb.zip", bomb);
+
+        assertFails("mixed.geojson", "mixes points and polygons");
+        assertFails("nocoords.csv", "no lat/lon or WKT columns");
+        assertFails("slip.zip", "zip-slip");
+        assertFails("noshp.zip", "no_dataset_in_archive");
+        assertFails("bomb.zip", "archive_too_large");
+        assertFails("missing.geojson", "blob_not_found");
+        for (String body : List.of("{\"blob_name\": \"a.geojson\", \"target_table\": \"x; drop table job\"}",
+                "{\"blob_name\": \"a.geojson\", \"target_schema\": \"Geo\"}",
+                "{\"blob_name\": \"a.geojson\", \"target_table\": \"pg_catalog\"}",
+                "{\"blob_name\": \"a.txt\"}", "{\"blob_name\": \"a.csv\", \"lat_column\": \"lat\"}")) {
+            assertThat(post("/api/jobs/submit/process_vector", body).status()).as(body).isEqualTo(400);
+        }
+    }
+
+    private void assertLoaded(String blob, String table, int rows) {
+        assertLoaded(blob, table, rows, "");
+    }
+
+    private void assertLoaded(String blob, String table, int rows, String extra) {
+        Map<String, Object> status = run("{\"blob_name\": \"" + prefix + blob + "\", \"target_table\": \"" + table
+                + "\", \"source_etag\": \"" + UUID.randomUUID() + "\"" + extra + "}");
+        assertThat(status.get("status")).as(blob + ": " + status).isEqualTo("completed");
+        assertThat(jdbc.queryForObject("select count(*) from geo." + table, Integer.class)).as(blob).isEqualTo(rows);
+    }
+
+    private void assertFails(String blob, String reason) {
+        Map<String, Object> status = run("{\"blob_name\": \"" + prefix + blob + "\", \"target_table\": \"f_"
+                + suffix + "\"}");
+        assertThat(status.get("status")).as(blob).isEqualTo("failed");
+        assertThat(status.get("error_details").toString()).as(blob).contains(reason);
+    }
+
+    private Map<String, Object> run(String body) {
+        String jobId = submit("process_vector", body);
+        Map<String, Object> status = new java.util.LinkedHashMap<>(awaitEnded(jobId, Duration.ofSeconds(120)));
+        status.put("job_id", jobId);
+        return status;
+    }
+
+    private void upload(String name, String content) throws Exception {
+        Path file = Files.createTempFile("vector", "-" + name);
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Samples.upload(bronze, prefix + name, file);
+    }
+
+    private static byte[] sibling(String extension) throws Exception {
+        String shp = Samples.NC_SHP.toString();
+        return Files.readAllBytes(Path.of(shp.substring(0, shp.length() - 3) + extension));
+    }
+
+    private static Path zip(Path target, Map<String, byte[]> entries) throws Exception {
+        try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(target))) {
+            for (Map.Entry<String, byte[]> entry : entries.entrySet()) {
+                out.putNextEntry(new ZipEntry(entry.getKey()));
+                out.write(entry.getValue());
+                out.closeEntry();
+            }
+        }
+        return target;
+    }
+
+    /** The reference load: ogr2ogr as a user would run it by hand. */
+    private void ogr2ogr(Path source, String table) throws Exception {
+        jdbc.execute("create schema if not exists parity");
+        Process process = new ProcessBuilder("ogr2ogr", "-f", "PostgreSQL",
+                "PG:host=127.0.0.1 dbname=geoetl_test user=geoetl password=geoetl", source.toString(),
+                "-t_srs", "EPSG:4326", "-nlt", "PROMOTE_TO_MULTI", "-nln", table, "-lco", "SCHEMA=parity",
+                "-lco", "GEOMETRY_NAME=geom").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+}
