@@ -46,6 +46,9 @@ class ChunkLoader {
     Map<String, Object> load(String jobId, Map<String, Object> prepared, Map<String, Object> chunk) throws Exception {
         String table = stagingTable(jobId, (String) chunk.get("key"));
         jdbc.execute("create schema if not exists \"" + properties.stagingSchema() + "\"");
+        // A redelivered chunk starts from nothing: its earlier partial or complete load is dropped first
+        // (ogr2ogr's -overwrite does not find a layer named with -lco SCHEMA).
+        jdbc.execute("drop table if exists \"" + properties.stagingSchema() + "\".\"" + table + "\"");
         try (WorkDir work = WorkDir.create()) {
             Path intermediate = work.root().resolve("intermediate.gpkg");
             blobs.download(storage.silverContainer(), (String) prepared.get("intermediate_blob"), intermediate);
@@ -53,7 +56,7 @@ class ChunkLoader {
                     intermediate.toString(), "-sql", "SELECT * FROM data WHERE fid > "
                             + ((Number) chunk.get("after_fid")).longValue() + " AND fid <= "
                             + ((Number) chunk.get("to_fid")).longValue(),
-                    "-nln", table, "-overwrite", "-nlt", (String) prepared.get("geometry_type"),
+                    "-nln", table, "-nlt", (String) prepared.get("geometry_type"),
                     "-lco", "SCHEMA=" + properties.stagingSchema(), "-lco", "GEOMETRY_NAME=geom",
                     "-lco", "SPATIAL_INDEX=NONE", "-lco", "FID=source_fid", "-lco", "LAUNDER=YES",
                     "--config", "PG_USE_COPY", "YES"));
