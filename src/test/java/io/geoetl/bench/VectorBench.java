@@ -1,0 +1,91 @@
+package io.geoetl.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import com.azure.storage.blob.BlobContainerClient;
+import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.geoetl.orchestration.Json;
+
+/**
+ * bench/vector: process_vector end to end against single-stream ogr2ogr (PG_USE_COPY) and GeoPandas
+ * to_postgis on the same files, in the same run. Run by bench/vector/run, which generates the data
+ * and starts the service (GEOETL_BENCH_URL, pid in GEOETL_BENCH_PID).
+ */
+public final class VectorBench {
+
+    private static final String PG = "PG:host=127.0.0.1 dbname=geoetl_bench user=geoetl password=geoetl";
+
+    private VectorBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BlobContainerClient bronze = new BlobServiceClientBuilder().connectionString(
+                System.getenv("AZURE_STORAGE_CONNECTION_STRING")).buildClient().getBlobContainerClient("bronze");
+        for (String file : args) {
+            Path path = Path.of(file);
+            String name = path.getFileName().toString();
+            String stem = name.substring(0, name.indexOf('.'));
+            bronze.getBlobClient("bench/" + name).uploadFromFile(path.toString(), true);
+            long features = Long.parseLong(System.getenv("BENCH_FEATURES_" + stem.toUpperCase()));
+
+            double geoetl = timeJob("{\"blob_name\": \"bench/" + name + "\", \"target_table\": \"geoetl_" + stem
+                    + "\"}");
+            double ogr = run(List.of("ogr2ogr", "-f", "PostgreSQL", PG, path.toString(), "-nln", "ogr_" + stem,
+                    "-overwrite", "-t_srs", "EPSG:4326", "-nlt", "PROMOTE_TO_MULTI", "-lco", "GEOMETRY_NAME=geom",
+                    "--config", "PG_USE_COPY", "YES"));
+            double pandas = run(List.of("/usr/bin/python3", "-c", "import geopandas, sqlalchemy, sys; "
+                    + "engine = sqlalchemy.create_engine('postgresql://geoetl:geoetl@127.0.0.1/geoetl_bench'); "
+                    + "geopandas.read_file(sys.argv[1]).to_crs(4326).to_postgis('pandas_" + stem + "', engine, "
+                    + "if_exists='replace')", path.toString()));
+            System.out.printf("%s: %d features%n", stem, features);
+            System.out.printf("  geoetl process_vector: %.1f s = %.0f features/s%n", geoetl, features / geoetl);
+            System.out.printf("  ogr2ogr PG_USE_COPY:   %.1f s = %.0f features/s%n", ogr, features / ogr);
+            System.out.printf("  GeoPandas to_postgis:  %.1f s = %.0f features/s%n", pandas, features / pandas);
+            System.out.printf("  ratio geoetl to ogr2ogr speed: %.2fx (target >= 0.8x), to GeoPandas: %.1fx "
+                    + "(target >= 5x)%n", ogr / geoetl, pandas / geoetl);
+        }
+        for (String line : Files.readAllLines(Path.of("/proc/" + System.getenv("GEOETL_BENCH_PID") + "/status"))) {
+            if (line.startsWith("VmHWM")) {
+                System.out.printf("service JVM peak RSS: %s%n", line.substring(6).trim());
+            }
+        }
+    }
+
+    private static double timeJob(String body) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String service = System.getenv("GEOETL_BENCH_URL");
+        long t0 = System.nanoTime();
+        String jobId = (String) Json.readMap(http.send(HttpRequest.newBuilder(URI.create(service
+                + "/api/jobs/submit/process_vector")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body())
+                .get("job_id");
+        while (true) {
+            Map<String, Object> status = Json.readMap(http.send(HttpRequest.newBuilder(URI.create(service
+                    + "/api/jobs/status/" + jobId)).build(), HttpResponse.BodyHandlers.ofString()).body());
+            Object value = status.get("status");
+            if (!"queued".equals(value) && !"processing".equals(value)) {
+                if (!"completed".equals(value)) {
+                    throw new IllegalStateException("process_vector ended " + value + ": " + status.get("error_details"));
+                }
+                return (System.nanoTime() - t0) / 1e9;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static double run(List<String> command) throws Exception {
+        long t0 = System.nanoTime();
+        Process process = new ProcessBuilder(command).inheritIO().start();
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("failed: " + command.get(0));
+        }
+        return (System.nanoTime() - t0) / 1e9;
+    }
+}
