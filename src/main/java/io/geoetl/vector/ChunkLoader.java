@@ -1,12 +1,14 @@
 package io.geoetl.vector;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.geoetl.catalog.WorkDir;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.error.TransientTaskException;
@@ -16,19 +18,23 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 /**
- * Stage 2 of process_vector: one chunk of the intermediate (a fid range) loaded with COPY into its
- * own staging table. The table is overwritten as a whole, so a redelivered chunk never duplicates rows.
+ * Stage 2 of process_vector: one chunk of the intermediate (a fid range) appended with COPY to the
+ * job's staging table, its rows tagged with the chunk. A redelivered chunk first deletes its own
+ * rows, so a chunk that crashed half-way never leaves duplicates behind.
  */
 @Component
 class ChunkLoader {
 
     private static final Duration TIMEOUT = Duration.ofHours(1);
+    /** Intermediates kept on local disk for the next chunks of the same job (most recent first). */
+    private static final int CACHED_INTERMEDIATES = 2;
 
     private final BlobStore blobs;
     private final StorageProperties storage;
     private final VectorProperties properties;
     private final PostgisTarget postgis;
     private final JdbcTemplate jdbc;
+    private final Map<String, Path> cache = new LinkedHashMap<>();
 
     ChunkLoader(BlobStore blobs, StorageProperties storage, VectorProperties properties, PostgisTarget postgis,
             JdbcTemplate jdbc) {
@@ -39,36 +45,65 @@ class ChunkLoader {
         this.jdbc = jdbc;
     }
 
-    static String stagingTable(String jobId, String chunkKey) {
-        return "s_" + jobId.substring(0, 16) + "_" + chunkKey;
+    /** The job's staging table, quoted and schema-qualified for SQL. */
+    String stagingTable(String jobId) {
+        return TableFinalizer.quote(properties.stagingSchema()) + "." + TableFinalizer.quote(stagingName(jobId));
+    }
+
+    static String stagingName(String jobId) {
+        return "s_" + jobId.substring(0, 16);
+    }
+
+    /** Creates the empty staging table with the intermediate's columns plus geoetl_chunk (stage 1). */
+    void createStaging(String jobId, Path intermediate, String geometryType) throws InterruptedException {
+        jdbc.execute("create schema if not exists " + TableFinalizer.quote(properties.stagingSchema()));
+        jdbc.execute("drop table if exists " + stagingTable(jobId));
+        ogr2ogr(List.of(intermediate.toString(), "-sql", "SELECT *, 'none' AS geoetl_chunk FROM data LIMIT 0",
+                "-nln", properties.stagingSchema() + "." + stagingName(jobId), "-nlt", geometryType,
+                "-lco", "GEOMETRY_NAME=geom", "-lco", "SPATIAL_INDEX=NONE", "-lco", "FID=fid", "-lco", "LAUNDER=YES"),
+                "creating the staging table");
     }
 
     Map<String, Object> load(String jobId, Map<String, Object> prepared, Map<String, Object> chunk) throws Exception {
-        String table = stagingTable(jobId, (String) chunk.get("key"));
-        jdbc.execute("create schema if not exists \"" + properties.stagingSchema() + "\"");
-        // A redelivered chunk starts from nothing: its earlier partial or complete load is dropped first
-        // (ogr2ogr's -overwrite does not find a layer named with -lco SCHEMA).
-        jdbc.execute("drop table if exists \"" + properties.stagingSchema() + "\".\"" + table + "\"");
-        try (WorkDir work = WorkDir.create()) {
-            Path intermediate = work.root().resolve("intermediate.gpkg");
-            blobs.download(storage.silverContainer(), (String) prepared.get("intermediate_blob"), intermediate);
-            List<String> command = new ArrayList<>(List.of("ogr2ogr", "-f", "PostgreSQL", postgis.connection(),
-                    intermediate.toString(), "-sql", "SELECT * FROM data WHERE fid > "
-                            + ((Number) chunk.get("after_fid")).longValue() + " AND fid <= "
-                            + ((Number) chunk.get("to_fid")).longValue(),
-                    "-nln", table, "-nlt", (String) prepared.get("geometry_type"),
-                    "-lco", "SCHEMA=" + properties.stagingSchema(), "-lco", "GEOMETRY_NAME=geom",
-                    "-lco", "SPATIAL_INDEX=NONE", "-lco", "FID=source_fid", "-lco", "LAUNDER=YES",
-                    "--config", "PG_USE_COPY", "YES"));
-            ProcessRunner.Result result = ProcessRunner.run(command, postgis.environment(), TIMEOUT);
-            if (result.exitCode() != 0) {
-                // The intermediate is geoetl's own file: a failure here is the database, worth retrying.
-                throw new TransientTaskException("chunk_load_failed", "loading " + table + " failed: "
-                        + result.stderr().strip().lines().findFirst().orElse("no message"));
-            }
+        String key = (String) chunk.get("key");
+        Path intermediate = intermediate((String) prepared.get("intermediate_blob"));
+        int removed = jdbc.update("delete from " + stagingTable(jobId) + " where geoetl_chunk = ?", key);
+        ogr2ogr(List.of(intermediate.toString(), "-append", "-sql", "SELECT *, '" + key + "' AS geoetl_chunk "
+                + "FROM data WHERE fid > " + ((Number) chunk.get("after_fid")).longValue() + " AND fid <= "
+                + ((Number) chunk.get("to_fid")).longValue(), "-nln", properties.stagingSchema() + "."
+                + stagingName(jobId), "-nlt", (String) prepared.get("geometry_type")), "loading " + key);
+        Long rows = jdbc.queryForObject("select count(*) from " + stagingTable(jobId) + " where geoetl_chunk = ?",
+                Long.class, key);
+        return Map.of("rows", rows, "replaced_rows", removed);
+    }
+
+    private void ogr2ogr(List<String> arguments, String what) throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ogr2ogr", "-f", "PostgreSQL", postgis.connection()));
+        command.addAll(arguments);
+        command.addAll(List.of("--config", "PG_USE_COPY", "YES"));
+        ProcessRunner.Result result = ProcessRunner.run(command, postgis.environment(), TIMEOUT);
+        if (result.exitCode() != 0) {
+            // The intermediate is geoetl's own file: a failure here is the database, worth retrying.
+            throw new TransientTaskException("chunk_load_failed", what + " failed: "
+                    + result.stderr().strip().lines().findFirst().orElse("no message"));
         }
-        Long rows = jdbc.queryForObject("select count(*) from \"" + properties.stagingSchema() + "\".\"" + table
-                + "\"", Long.class);
-        return Map.of("staging_table", table, "rows", rows);
+    }
+
+    /** The intermediate on local disk, downloaded once per worker for all the chunks it loads. */
+    private synchronized Path intermediate(String blob) throws IOException {
+        // Keyed by ETag too: a resubmitted job writes a new intermediate under the same name.
+        String version = blob + "@" + blobs.describe(storage.silverContainer(), blob).etag();
+        Path cached = cache.get(version);
+        if (cached != null && Files.exists(cached)) {
+            return cached;
+        }
+        Path file = Files.createTempFile("geoetl-intermediate-", ".gpkg");
+        blobs.download(storage.silverContainer(), blob, file);
+        cache.put(version, file);
+        while (cache.size() > CACHED_INTERMEDIATES) {
+            String eldest = cache.keySet().iterator().next();
+            Files.deleteIfExists(cache.remove(eldest));
+        }
+        return file;
     }
 }

@@ -2,7 +2,6 @@ package io.geoetl.vector;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,11 +18,11 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Stage 3 of process_vector: the staged chunks become the target table in one transaction.
- * {@code replace} truncates and refills an existing table of the same shape (dependent views keep
- * working; readers see the old rows until the commit), or recreates it when its columns changed
- * and nothing depends on it; {@code append} adds the rows with one INSERT ... SELECT. A failure
- * rolls back and leaves the old table as it was. Then the spatial index, ANALYZE and a STAC Item.
+ * Stage 3 of process_vector: the staging table becomes the target in one transaction. {@code replace}
+ * swaps it in by rename (no row copied) unless views depend on the old table, which is then
+ * truncated and refilled so the views keep working; {@code append} adds the rows with one INSERT ...
+ * SELECT. A failure rolls back and leaves the old table as it was. Then the spatial index, ANALYZE
+ * and a STAC Item.
  */
 @Component
 class TableFinalizer {
@@ -47,57 +46,50 @@ class TableFinalizer {
         this.storage = storage;
     }
 
-    @SuppressWarnings("unchecked")
     Map<String, Object> finalizeTable(String jobId, Map<String, Object> job, Map<String, Object> prepared) {
         String schema = VectorParameters.identifier("target_schema", (String) job.get("target_schema"));
         String table = VectorParameters.identifier("target_table", (String) job.get("target_table"));
         String target = quote(schema) + "." + quote(table);
-        List<String> staged = new ArrayList<>();
-        for (Map<String, Object> chunk : (List<Map<String, Object>>) prepared.get("chunks")) {
-            staged.add(quote(properties.stagingSchema()) + "." + quote(ChunkLoader.stagingTable(jobId,
-                    (String) chunk.get("key"))));
-        }
-        String first = ChunkLoader.stagingTable(jobId, (String) ((List<Map<String, Object>>) prepared.get("chunks"))
-                .get(0).get("key"));
-        List<Map<String, Object>> columns = columns(properties.stagingSchema(), first);
+        String staging = quote(properties.stagingSchema()) + "." + quote(ChunkLoader.stagingName(jobId));
+        List<Map<String, Object>> columns = columns(properties.stagingSchema(), ChunkLoader.stagingName(jobId));
         String columnList = String.join(", ", columns.stream().map(column -> quote((String) column.get("name")))
-                .toList());
-        String rows = String.join(" union all ", staged.stream().map(s -> "select " + columnList + " from " + s)
                 .toList());
         boolean replace = "replace".equals(job.get("load_method"));
         transaction.executeWithoutResult(status -> {
             jdbc.execute("create schema if not exists " + quote(schema));
             boolean exists = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class,
                     schema + "." + table);
-            boolean sameShape = exists && columns.equals(columns(schema, table).stream()
-                    .filter(column -> !"fid".equals(column.get("name"))).toList());
-            if (exists && !sameShape) {
-                if (!replace) {
-                    throw new PermanentTaskException("columns_differ", "cannot append: " + schema + "." + table
-                            + " has other columns than the new data");
+            boolean sameShape = exists && columns.equals(columns(schema, table));
+            boolean dependents = exists && hasDependents(schema, table);
+            if (!exists || replace && !dependents) {
+                // The staging table becomes the target: no row is copied. Readers of the old table wait for
+                // the commit and then see the new one; a failure rolls everything back.
+                if (exists) {
+                    jdbc.execute("drop table " + target);
                 }
-                if (hasDependents(schema, table)) {
-                    throw new PermanentTaskException("dependent_views", schema + "." + table + " has dependent views "
-                            + "and its columns would change; drop or adapt the views first (the table is unchanged)");
+                jdbc.execute("alter table " + staging + " drop column geoetl_chunk");
+                jdbc.execute("alter table " + staging + " rename to " + quote(table));
+                jdbc.execute("alter table " + quote(properties.stagingSchema()) + "." + quote(table) + " set schema "
+                        + quote(schema));
+                renameOwnedObjects(schema, table, ChunkLoader.stagingName(jobId));
+            } else if (!sameShape) {
+                throw new PermanentTaskException(replace ? "dependent_views" : "columns_differ", replace
+                        ? schema + "." + table + " has dependent views and its columns would change; drop or adapt "
+                                + "the views first (the table is unchanged)"
+                        : "cannot append: " + schema + "." + table + " has other columns than the new data");
+            } else {
+                if (replace) {
+                    // Views depend on the table: keep it, refill it in this transaction.
+                    jdbc.execute("truncate " + target);
                 }
-                jdbc.execute("drop table " + target);
+                jdbc.execute("insert into " + target + " (" + columnList + ") select " + columnList + " from "
+                        + staging);
+                jdbc.execute("drop table " + staging);
             }
-            if (!exists || !sameShape) {
-                String definitions = String.join(", ", columns.stream().map(column -> quote((String) column
-                        .get("name")) + " " + column.get("type")).toList());
-                jdbc.execute("create table " + target + " (fid bigint generated always as identity primary key, "
-                        + definitions + ")");
-            } else if (replace) {
-                jdbc.execute("truncate " + target);
-            }
-            jdbc.execute("insert into " + target + " (" + columnList + ") " + rows);
             String index = quote((table.length() > 50 ? table.substring(0, 50) : table) + "_geom_idx");
             jdbc.execute("create index if not exists " + index + " on " + target + " using gist (geom)");
         });
         jdbc.execute("analyze " + target);
-        for (String stagedTable : staged) {
-            jdbc.execute("drop table if exists " + stagedTable);
-        }
         Map<String, Object> summary = jdbc.queryForMap("select (select count(*) from " + target + ") as features, "
                 + "ST_XMin(e) as xmin, ST_YMin(e) as ymin, ST_XMax(e) as xmax, ST_YMax(e) as ymax from ("
                 + "select ST_Extent(geom)::box3d as e from " + target + ") x");
@@ -111,6 +103,18 @@ class TableFinalizer {
         result.put("load_method", job.get("load_method"));
         result.put("item_id", schema + "." + table);
         return result;
+    }
+
+    /** The swapped-in table's primary key and fid sequence get names that follow the table's. */
+    private void renameOwnedObjects(String schema, String table, String stagingName) {
+        jdbc.execute("alter index if exists " + quote(schema) + "." + quote(stagingName + "_pkey") + " rename to "
+                + quote(shorten(table, "_pkey")));
+        jdbc.execute("alter sequence if exists " + quote(schema) + "." + quote(stagingName + "_fid_seq")
+                + " rename to " + quote(shorten(table, "_fid_seq")));
+    }
+
+    private static String shorten(String table, String suffix) {
+        return (table.length() + suffix.length() > 63 ? table.substring(0, 63 - suffix.length()) : table) + suffix;
     }
 
     private Map<String, Object> item(String collection, String schema, String table, Map<String, Object> summary,
@@ -154,7 +158,7 @@ class TableFinalizer {
         return jdbc.queryForList("select a.attname as name, format_type(a.atttypid, a.atttypmod) as type "
                 + "from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = "
                 + "c.relnamespace where n.nspname = ? and c.relname = ? and a.attnum > 0 and not a.attisdropped "
-                + "and a.attname <> 'source_fid' order by a.attnum", schema, table);
+                + "and a.attname not in ('fid', 'geoetl_chunk') order by a.attnum", schema, table);
     }
 
     private boolean hasDependents(String schema, String table) {

@@ -36,8 +36,11 @@ class VectorPreparer {
     private final Gdal gdal;
     private final VectorProperties properties;
     private final StorageProperties storage;
+    private final ChunkLoader loader;
 
-    VectorPreparer(BlobStore blobs, Gdal gdal, VectorProperties properties, StorageProperties storage) {
+    VectorPreparer(BlobStore blobs, Gdal gdal, VectorProperties properties, StorageProperties storage,
+            ChunkLoader loader) {
+        this.loader = loader;
         this.blobs = blobs;
         this.gdal = gdal;
         this.properties = properties;
@@ -67,6 +70,7 @@ class VectorPreparer {
             String intermediateBlob = "_intermediate/" + jobId.substring(0, 16) + "/"
                     + job.get("target_table") + ".gpkg";
             blobs.upload(storage.silverContainer(), intermediateBlob, intermediate);
+            loader.createStaging(jobId, intermediate, (String) report.get("geometry_type"));
             report.put("intermediate_blob", intermediateBlob);
             report.put("chunks", chunks(((Number) report.get("fid_max")).longValue(),
                     ((Number) job.get("chunk_size")).longValue()));

@@ -111,13 +111,19 @@ class VectorPipelineIT extends IntegrationTest {
         Map<String, Object> prepared = io.geoetl.orchestration.Json.readMap(jdbc.queryForObject(
                 "select result::text from task where job_id = ? and stage = 1", String.class, jobId));
         Map<String, Object> chunk = ((List<Map<String, Object>>) prepared.get("chunks")).get(1);
+        Path intermediate = Files.createTempFile("intermediate", ".gpkg");
+        blobService.getBlobContainerClient("silver").getBlobClient((String) prepared.get("intermediate_blob"))
+                .downloadToFile(intermediate.toString(), true);
+        loader.createStaging(jobId, intermediate, (String) prepared.get("geometry_type"));
 
         Map<String, Object> first = loader.load(jobId, prepared, chunk);
         Map<String, Object> again = loader.load(jobId, prepared, chunk);
 
-        assertThat(first.get("rows")).isEqualTo(40L);
-        assertThat(again.get("rows")).isEqualTo(40L);
-        jdbc.execute("drop table geoetl_staging." + again.get("staging_table"));
+        assertThat(first).containsEntry("rows", 40L).containsEntry("replaced_rows", 0);
+        assertThat(again).containsEntry("rows", 40L).containsEntry("replaced_rows", 40);
+        assertThat(jdbc.queryForObject("select count(*) from " + loader.stagingTable(jobId), Integer.class))
+                .isEqualTo(40);
+        jdbc.execute("drop table " + loader.stagingTable(jobId));
     }
 
     @Test
@@ -141,19 +147,27 @@ class VectorPipelineIT extends IntegrationTest {
     }
 
     @Test
-    void replaceKeepsDependentViewsAndAppendAddsRows() throws Exception {
-        upload("points.csv", "name,lat,lon\na,1,1\nb,2,2\n");
+    void replaceSwapsOrRefillsKeepingDependentViewsAndAppendAddsRows() throws Exception {
         String table = "pts_" + suffix;
+        upload("points.csv", "name,lat,lon\na,1,1\nb,2,2\n");
         assertLoaded("points.csv", table, 2);
-        jdbc.execute("create view geo.v_" + suffix + " as select name from geo." + table);
         upload("points.csv", "name,lat,lon\nc,3,3\nd,4,4\ne,5,5\n");
-
         assertLoaded("points.csv", table, 3);
-        assertThat(jdbc.queryForObject("select count(*) from geo.v_" + suffix, Integer.class)).isEqualTo(3);
+        jdbc.execute("create view geo.v_" + suffix + " as select name from geo." + table);
+        upload("points.csv", "name,lat,lon\nf,6,6\ng,7,7\n");
+
+        assertLoaded("points.csv", table, 2);
+        assertThat(jdbc.queryForList("select name from geo.v_" + suffix + " order by name", String.class))
+                .containsExactly("f", "g");
+        assertThat(jdbc.queryForObject("select count(*) from pg_indexes where schemaname = 'geo' and tablename = ?",
+                Integer.class, table)).isEqualTo(2);
         Map<String, Object> appended = run("{\"blob_name\": \"" + prefix + "points.csv\", \"target_table\": \""
                 + table + "\", \"load_method\": \"append\", \"source_etag\": \"second\"}");
         assertThat(appended.get("status")).isEqualTo("completed");
-        assertThat(jdbc.queryForObject("select count(*) from geo." + table, Integer.class)).isEqualTo(6);
+        assertThat(jdbc.queryForObject("select count(*) from geo." + table, Integer.class)).isEqualTo(4);
+        assertThat(jdbc.queryForObject("select count(*) from pg_tables where schemaname = 'geoetl_staging' "
+                + "and tablename = ?", Integer.class, "s_" + ((String) appended.get("job_id")).substring(0, 16)))
+                .isZero();
     }
 
     @Test
