@@ -25,7 +25,8 @@ public class QueueDelivery {
     public static final String TASK_CLASS_HEADER = "GeoetlTaskClass";
     private static final String TASK_PROPERTY = "geoetl.taskMessage";
     private static final String HEAVY_SLOT_PROPERTY = "geoetl.heavySlot";
-    private static final java.time.Duration DEFER_DELAY = java.time.Duration.ofSeconds(2);
+    /** Short: a deferred heavy message should be back as soon as a slot may be free. */
+    private static final java.time.Duration DEFER_DELAY = java.time.Duration.ofMillis(250);
     private static final Logger log = LoggerFactory.getLogger(QueueDelivery.class);
 
     private final TaskWorker worker;
