@@ -46,15 +46,20 @@ class RasterCogMaker {
         String itemId = (String) plan.get("item_id");
         String outputBlob = tile == null ? collection + "/" + itemId + ".tif"
                 : collection + "/" + itemId + "/" + tile.get("key") + ".tif";
+        Map<String, Object> timings = new LinkedHashMap<>();
+        long mark = System.nanoTime();
         try (WorkDir work = WorkDir.create()) {
             // A tile reads only its window of the source in place (range requests through /vsiaz/);
             // the whole-grid COG downloads it once, which is faster for reading every pixel.
             String source = tile != null ? Gdal.vsiaz((String) job.get("container"), (String) job.get("blob_name"))
                     : work.download(blobs, (String) job.get("container"), (String) job.get("blob_name")).toString();
+            mark = lap(timings, "download_ms", mark);
             Path output = work.root().resolve("output.tif");
             gdal.run(Boolean.TRUE.equals(plan.get("reproject")) ? "gdalwarp" : "gdal_translate",
                     command(job, plan, tile, source, output), properties.gdalTimeout());
+            mark = lap(timings, "gdal_ms", mark);
             List<String> problems = gdal.cogProblems(output);
+            mark = lap(timings, "validate_ms", mark);
             if (!problems.isEmpty()) {
                 throw new PermanentTaskException("invalid_cog", "the output is not a valid COG: "
                         + String.join("; ", problems));
@@ -63,6 +68,7 @@ class RasterCogMaker {
             java.util.concurrent.CompletableFuture<Void> upload = java.util.concurrent.CompletableFuture.runAsync(
                     () -> blobs.upload(storage.silverContainer(), outputBlob, output));
             Map<String, Object> info = gdal.ownFileInfo(output, true);
+            mark = lap(timings, "statistics_ms", mark);
             String href = blobs.url(storage.silverContainer(), outputBlob);
             String tileItem = tile == null ? itemId : itemId + "-" + tile.get("key");
             String itemCollection = tile == null ? collection : tilesCollection(collection, itemId);
@@ -70,17 +76,27 @@ class RasterCogMaker {
                     "image/tiff; application=geotiff; profile=cloud-optimized", output, OffsetDateTime.now());
             ((Map<String, Object>) item.get("properties")).put("geoetl:source", job.get("container") + "/"
                     + job.get("blob_name"));
+            mark = lap(timings, "checksum_ms", mark);
             try {
                 upload.join();
             } catch (java.util.concurrent.CompletionException e) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
+            lap(timings, "upload_wait_ms", mark);
             Map<String, Object> result = new LinkedHashMap<>();
+            result.put("timings", timings);
             result.put("blob", outputBlob);
             result.put("href", href);
             result.put("item", item);
             return result;
         }
+    }
+
+    /** Records the milliseconds since {@code mark} under {@code step}; returns the new mark. */
+    private static long lap(Map<String, Object> timings, String step, long mark) {
+        long now = System.nanoTime();
+        timings.put(step, (now - mark) / 1_000_000);
+        return now;
     }
 
     static String tilesCollection(String collection, String itemId) {

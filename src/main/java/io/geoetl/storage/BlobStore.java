@@ -10,6 +10,8 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobStorageException;
+import com.azure.storage.common.ParallelTransferOptions;
+import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
@@ -64,7 +66,14 @@ public class BlobStore {
     public BlobInfo download(String container, String name, Path target) {
         BlobInfo info = describe(container, name);
         try {
-            service.getBlobContainerClient(container).getBlobClient(name).downloadToFile(target.toString(), true);
+            // Ranged parallel download: several 8 MB requests in flight, as fast as Azurite or Azure serve them.
+            service.getBlobContainerClient(container).getBlobClient(name).downloadToFileWithResponse(
+                    new BlobDownloadToFileOptions(target.toString())
+                            .setParallelTransferOptions(new ParallelTransferOptions()
+                                    .setBlockSizeLong(8L << 20).setMaxConcurrency(8))
+                            .setOpenOptions(java.util.Set.of(java.nio.file.StandardOpenOption.CREATE,
+                                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                                    java.nio.file.StandardOpenOption.WRITE)), null, Context.NONE);
         } catch (BlobStorageException e) {
             throw transientOrMissing(container, name, e);
         }

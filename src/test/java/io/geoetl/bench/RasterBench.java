@@ -33,30 +33,25 @@ public final class RasterBench {
         bronze.getBlobClient("bench/big.tif").uploadFromFile(raster.toString(), true);
         System.out.printf("raster: %s, %.0f MB%n", raster.getFileName(), Files.size(raster) / 1e6);
 
+        // Baseline before and after geoetl, so neither side profits from running second (cache, Azurite GC).
+        double[] translate = new double[2];
+        double before = baseline(bronze, silver, translate, 0);
         double geoetl = timeJob(service, "process_raster", "{\"blob_name\": \"bench/big.tif\", \"target_crs\": "
                 + "\"keep\", \"collection_id\": \"bench\"}");
-
-        Path work = Files.createTempDirectory("raster-bench");
-        long t0 = System.nanoTime();
-        Path local = work.resolve("source.tif");
-        bronze.getBlobClient("bench/big.tif").downloadToFile(local.toString(), true);
-        double translate = run(List.of("gdal_translate", "-q", "-of", "COG", "-co", "COMPRESS=DEFLATE", "-co",
-                "PREDICTOR=YES", "-co", "BIGTIFF=IF_SAFER", "-co", "NUM_THREADS=ALL_CPUS", "-co",
-                "OVERVIEW_RESAMPLING=NEAREST", local.toString(), work.resolve("cog.tif").toString()));
-        run(List.of("/usr/bin/python3", "-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff",
-                work.resolve("cog.tif").toString()));
-        silver.getBlobClient("bench-baseline/cog.tif").uploadFromFile(work.resolve("cog.tif").toString(), true);
-        double baseline = (System.nanoTime() - t0) / 1e9;
+        double after = baseline(bronze, silver, translate, 1);
+        double baseline = (before + after) / 2;
+        double bare = (translate[0] + translate[1]) / 2;
 
         double tiles = timeJob(service, "process_large_raster", "{\"blob_name\": \"bench/big.tif\", \"target_crs\": "
                 + "\"keep\", \"collection_id\": \"bench-tiles\", \"tile_size_pixels\": "
                 + System.getenv().getOrDefault("BENCH_TILE_PIXELS", "10240") + "}");
 
         System.out.printf("process_raster end to end: %.1f s%n", geoetl);
-        System.out.printf("baseline (download + gdal_translate -of COG + validator + upload): %.1f s%n", baseline);
-        System.out.printf("bare gdal_translate -of COG: %.1f s%n", translate);
+        System.out.printf("baseline (download + gdal_translate -of COG + validator + upload): %.1f s (%.1f s before, "
+                + "%.1f s after)%n", baseline, before, after);
+        System.out.printf("bare gdal_translate -of COG: %.1f s%n", bare);
         System.out.printf("ratio geoetl / baseline: %.2f (target <= 1.10)%n", geoetl / baseline);
-        System.out.printf("ratio geoetl / bare gdal_translate: %.2f%n", geoetl / translate);
+        System.out.printf("ratio geoetl / bare gdal_translate: %.2f%n", geoetl / bare);
         System.out.printf("process_large_raster (tiles, 2 heavy workers): %.1f s, ratio to single COG %.2f%n", tiles,
                 tiles / geoetl);
         String pid = System.getenv("GEOETL_BENCH_PID");
@@ -65,6 +60,25 @@ public final class RasterBench {
                 System.out.printf("service JVM peak RSS: %s (target < 512 MB)%n", line.substring(6).trim());
             }
         }
+    }
+
+    /** Download, gdal_translate -of COG with geoetl's options, GDAL's validator, upload; seconds. */
+    private static double baseline(BlobContainerClient bronze, BlobContainerClient silver, double[] translate, int run)
+            throws Exception {
+        Path work = Files.createTempDirectory("raster-bench");
+        long t0 = System.nanoTime();
+        Path local = work.resolve("source.tif");
+        bronze.getBlobClient("bench/big.tif").downloadToFile(local.toString(), true);
+        translate[run] = run(List.of("gdal_translate", "-q", "-of", "COG", "-co", "COMPRESS=DEFLATE", "-co",
+                "PREDICTOR=YES", "-co", "BIGTIFF=IF_SAFER", "-co", "NUM_THREADS=ALL_CPUS", "-co",
+                "OVERVIEW_RESAMPLING=NEAREST", local.toString(), work.resolve("cog.tif").toString()));
+        run(List.of("/usr/bin/python3", "-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff", "-q",
+                work.resolve("cog.tif").toString()));
+        silver.getBlobClient("bench-baseline/cog.tif").uploadFromFile(work.resolve("cog.tif").toString(), true);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Files.delete(local);
+        Files.delete(work.resolve("cog.tif"));
+        return seconds;
     }
 
     private static double timeJob(String service, String jobType, String body) throws Exception {
