@@ -8,7 +8,7 @@ import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.queue.QueueServiceClient;
 import io.geoetl.config.QueueProperties;
 import io.geoetl.config.StorageProperties;
-import io.geoetl.storage.GdalVersion;
+import io.geoetl.gdal.GdalVersion;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 

@@ -159,6 +159,24 @@ public class Gdal {
         return Json.readMap(result.stdout().strip().lines().reduce((first, last) -> last).orElse("{}"));
     }
 
+    /**
+     * ogr2ogr from a file geoetl wrote itself (the vector intermediate) into PostgreSQL with COPY;
+     * {@code database} carries the password (PGPASSWORD). A failure there is the database's, so transient.
+     */
+    public void ogr2ogrToPostgis(String connection, List<String> arguments, Map<String, String> database,
+            Duration timeout) throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of("ogr2ogr", "-f", "PostgreSQL", connection));
+        command.addAll(arguments);
+        command.addAll(List.of("--config", "PG_USE_COPY", "YES"));
+        Map<String, String> combined = new java.util.HashMap<>(environment);
+        combined.putAll(database);
+        ProcessRunner.Result result = ProcessRunner.run(command, combined, timeout);
+        if (result.exitCode() != 0) {
+            throw new io.geoetl.error.TransientTaskException("postgis_load_failed", "ogr2ogr into PostgreSQL failed: "
+                    + firstLine(result.stderr()));
+        }
+    }
+
     private final Map<String, Path> scripts = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Path script(String resource) {

@@ -1,2 +1,2 @@
-/** Blob access and the local GDAL installation. */
+/** Blob access: listing, downloads, uploads, signed links, and the validation of blob names. */
 package io.geoetl.storage;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,7 @@ import java.util.Map;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.error.TransientTaskException;
-import io.geoetl.gdal.ProcessRunner;
+import io.geoetl.gdal.Gdal;
 import io.geoetl.storage.BlobStore;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -34,10 +33,12 @@ class ChunkLoader {
     private final VectorProperties properties;
     private final PostgisTarget postgis;
     private final JdbcTemplate jdbc;
+    private final Gdal gdal;
     private final Map<String, Path> cache = new LinkedHashMap<>();
 
     ChunkLoader(BlobStore blobs, StorageProperties storage, VectorProperties properties, PostgisTarget postgis,
-            JdbcTemplate jdbc) {
+            JdbcTemplate jdbc, Gdal gdal) {
+        this.gdal = gdal;
         this.blobs = blobs;
         this.storage = storage;
         this.properties = properties;
@@ -81,14 +82,10 @@ class ChunkLoader {
     }
 
     private void ogr2ogr(List<String> arguments, String what) throws InterruptedException {
-        List<String> command = new ArrayList<>(List.of("ogr2ogr", "-f", "PostgreSQL", postgis.connection()));
-        command.addAll(arguments);
-        command.addAll(List.of("--config", "PG_USE_COPY", "YES"));
-        ProcessRunner.Result result = ProcessRunner.run(command, postgis.environment(), TIMEOUT);
-        if (result.exitCode() != 0) {
-            // The intermediate is geoetl's own file: a failure here is the database, worth retrying.
-            throw new TransientTaskException("chunk_load_failed", what + " failed: "
-                    + result.stderr().strip().lines().findFirst().orElse("no message"));
+        try {
+            gdal.ogr2ogrToPostgis(postgis.connection(), arguments, postgis.environment(), TIMEOUT);
+        } catch (TransientTaskException e) {
+            throw new TransientTaskException("chunk_load_failed", what + ": " + e.getMessage(), e);
         }
     }
 

@@ -152,6 +152,27 @@ class RasterPipelineIT extends IntegrationTest {
                 .get("numberReturned")).isEqualTo(tiles.size());
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void processRasterHandsOverToTilingAboveTheSizeThreshold() throws Exception {
+        // 1000 x 1000 Int16, uncompressed: 2 MB, above the test threshold of 1 MB.
+        Path big = Files.createTempFile("big", ".tif");
+        Process resample = new ProcessBuilder("gdal_translate", "-q", "-outsize", "1000", "1000", "-r", "bilinear",
+                Samples.ELEV.toString(), big.toString()).redirectErrorStream(true).start();
+        assertThat(resample.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Samples.upload(bronze, prefix + "big.tif", big);
+        String collection = "handover-" + UUID.randomUUID().toString().substring(0, 8);
+
+        Map<String, Object> status = run("process_raster", "{\"blob_name\": \"" + prefix + "big.tif\", "
+                + "\"collection_id\": \"" + collection + "\"}");
+
+        assertThat(status.get("status")).as(status.toString()).isEqualTo("completed");
+        Map<String, Object> result = (Map<String, Object>) status.get("result_data");
+        // 500 kB tiles of Int16 are 500 x 500 pixels, rounded down to 256: 256-pixel tiles, 4 x 4 of them.
+        assertThat(result).containsEntry("tiles", 16);
+        assertThat((String) result.get("mosaic")).endsWith("/mosaic.vrt");
+    }
+
     private void assertFails(String blob, String extra, String errorType) {
         Map<String, Object> status = run("process_raster", "{\"blob_name\": \"" + prefix + blob + "\"" + extra + "}");
         assertThat(status.get("status")).as(blob).isEqualTo("failed");

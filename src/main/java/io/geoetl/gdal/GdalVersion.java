@@ -1,4 +1,4 @@
-package io.geoetl.storage;
+package io.geoetl.gdal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
