@@ -2,6 +2,7 @@ package io.geoetl.catalog;
 
 import java.util.Map;
 
+import io.geoetl.workflow.TaskClass;
 import io.geoetl.workflow.TaskHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,14 +18,14 @@ class CatalogHandlers {
     /** list_container stage 2: gdalinfo / OGR metadata of one file. */
     @Bean
     TaskHandler fileMetadataHandler(CatalogService catalog) {
-        return ContainerHandlers.handler(METADATA, input -> catalog.describe(
+        return TaskHandler.of(METADATA, TaskClass.LIGHT, input -> catalog.describe(
                 (String) input.jobParameters().get("container"), (String) input.parameters().get("blob_name")));
     }
 
     /** catalog_file and sync_container stage 2: one blob becomes one STAC Item. */
     @Bean
     TaskHandler catalogBlobHandler(CatalogService catalog) {
-        return ContainerHandlers.handler(CATALOG, input -> {
+        return TaskHandler.of(CATALOG, TaskClass.LIGHT, input -> {
             Map<String, Object> job = input.jobParameters();
             String blobName = input.parameters().containsKey("blob_name")
                     ? (String) input.parameters().get("blob_name") : (String) job.get("blob_name");
@@ -40,7 +41,7 @@ class CatalogHandlers {
     /** sync_container stage 3: the collection's extent and summaries from its items. */
     @Bean
     TaskHandler collectionRefreshHandler(CatalogService catalog) {
-        return ContainerHandlers.handler(REFRESH, input -> catalog.refreshCollection(
+        return TaskHandler.of(REFRESH, TaskClass.LIGHT, input -> catalog.refreshCollection(
                 (String) input.jobParameters().get("collection_id")));
     }
 }

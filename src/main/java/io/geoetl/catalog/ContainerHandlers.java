@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 import io.geoetl.storage.BlobStore;
 import io.geoetl.workflow.TaskHandler;
-import io.geoetl.workflow.TaskInput;
+import io.geoetl.workflow.TaskClass;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -26,7 +26,7 @@ class ContainerHandlers {
     /** summarize_container: counts and bytes, by extension, and the largest files. */
     @Bean
     TaskHandler containerScanHandler(BlobStore blobs) {
-        return handler(SCAN, input -> {
+        return TaskHandler.of(SCAN, TaskClass.LIGHT, input -> {
             Map<String, Object> job = input.jobParameters();
             int top = ((Number) job.get("top_n")).intValue();
             long files = 0;
@@ -69,7 +69,7 @@ class ContainerHandlers {
     /** list_container and sync_container stage 1: names matching prefix and extensions, up to max_files. */
     @Bean
     TaskHandler containerListHandler(BlobStore blobs) {
-        return handler(LIST, input -> {
+        return TaskHandler.of(LIST, TaskClass.LIGHT, input -> {
             Map<String, Object> job = input.jobParameters();
             List<String> extensions = extensions(job);
             boolean geospatialOnly = Boolean.TRUE.equals(input.parameters().get("geospatial_only"));
@@ -106,25 +106,5 @@ class ContainerHandlers {
         return java.util.Arrays.stream(String.valueOf(filter).split(",")).map(String::trim)
                 .map(ext -> ext.startsWith(".") ? ext.substring(1) : ext).map(ext -> ext.toLowerCase(Locale.ROOT))
                 .filter(ext -> !ext.isEmpty()).toList();
-    }
-
-    /** A handler from a lambda; these handlers are a few lines each. */
-    static TaskHandler handler(String type, Body body) {
-        return new TaskHandler() {
-            @Override
-            public String taskType() {
-                return type;
-            }
-
-            @Override
-            public Map<String, Object> handle(TaskInput input) throws Exception {
-                return body.handle(input);
-            }
-        };
-    }
-
-    /** The work of a handler. */
-    interface Body {
-        Map<String, Object> handle(TaskInput input) throws Exception;
     }
 }

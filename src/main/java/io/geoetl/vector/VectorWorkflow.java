@@ -12,7 +12,6 @@ import io.geoetl.workflow.StageDefinition;
 import io.geoetl.workflow.StagePlanContext;
 import io.geoetl.workflow.TaskClass;
 import io.geoetl.workflow.TaskHandler;
-import io.geoetl.workflow.TaskInput;
 import io.geoetl.workflow.TaskSpec;
 import io.geoetl.workflow.Workflow;
 import org.springframework.context.annotation.Bean;
@@ -95,44 +94,20 @@ class VectorWorkflow implements Workflow {
 
     @Bean
     TaskHandler vectorPrepareHandler(VectorPreparer preparer) {
-        return handler(PREPARE, input -> preparer.prepare(input.jobId(), input.jobParameters()));
+        return TaskHandler.of(PREPARE, TaskClass.HEAVY, input -> preparer.prepare(input.jobId(), input.jobParameters()));
     }
 
     @Bean
     @SuppressWarnings("unchecked")
     TaskHandler vectorLoadHandler(ChunkLoader loader) {
-        return handler(LOAD, input -> loader.load(input.jobId(), (Map<String, Object>) input.parameters()
+        return TaskHandler.of(LOAD, TaskClass.HEAVY, input -> loader.load(input.jobId(), (Map<String, Object>) input.parameters()
                 .get("prepared"), (Map<String, Object>) input.parameters().get("chunk")));
     }
 
     @Bean
     @SuppressWarnings("unchecked")
     TaskHandler vectorFinalizeHandler(TableFinalizer finalizer) {
-        return handler(FINALIZE, input -> finalizer.finalizeTable(input.jobId(), input.jobParameters(),
+        return TaskHandler.of(FINALIZE, TaskClass.HEAVY, input -> finalizer.finalizeTable(input.jobId(), input.jobParameters(),
                 (Map<String, Object>) input.parameters().get("prepared")));
-    }
-
-    private static TaskHandler handler(String type, Body body) {
-        return new TaskHandler() {
-            @Override
-            public String taskType() {
-                return type;
-            }
-
-            @Override
-            public TaskClass taskClass() {
-                return TaskClass.HEAVY;
-            }
-
-            @Override
-            public Map<String, Object> handle(TaskInput input) throws Exception {
-                return body.handle(input);
-            }
-        };
-    }
-
-    /** The work of a handler. */
-    interface Body {
-        Map<String, Object> handle(TaskInput input) throws Exception;
     }
 }

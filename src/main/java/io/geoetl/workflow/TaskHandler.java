@@ -17,4 +17,30 @@ public interface TaskHandler {
     }
 
     Map<String, Object> handle(TaskInput input) throws Exception;
+
+    /** The work of a handler written as a lambda. */
+    @FunctionalInterface
+    interface Body {
+        Map<String, Object> handle(TaskInput input) throws Exception;
+    }
+
+    /** A handler from a lambda, for task types whose work is a call or two. */
+    static TaskHandler of(String taskType, TaskClass taskClass, Body body) {
+        return new TaskHandler() {
+            @Override
+            public String taskType() {
+                return taskType;
+            }
+
+            @Override
+            public TaskClass taskClass() {
+                return taskClass;
+            }
+
+            @Override
+            public Map<String, Object> handle(TaskInput input) throws Exception {
+                return body.handle(input);
+            }
+        };
+    }
 }
