@@ -83,10 +83,6 @@ public class StacRepository {
                 String.class, collectionId, itemId).stream().findFirst().map(Json::readMap);
     }
 
-    public boolean deleteItem(String collectionId, String itemId) {
-        return jdbc.update("delete from stac_item where collection_id = ? and item_id = ?", collectionId, itemId) == 1;
-    }
-
     /** The spatial and temporal extent and item count of a collection's items, for its document. */
     public Map<String, Object> collectionExtent(String collectionId) {
         return jdbc.queryForMap("select count(*) as items, ST_XMin(ST_Extent(geometry)::box3d) as xmin, "

@@ -91,10 +91,6 @@ public class BlobStore {
         }
     }
 
-    public void delete(String container, String name) {
-        service.getBlobContainerClient(container).getBlobClient(name).deleteIfExists();
-    }
-
     /** The blob's URL with its path separators kept as slashes (the SDK encodes them as %2F). */
     public String url(String container, String name) {
         StringBuilder url = new StringBuilder(service.getAccountUrl()).append('/').append(container);

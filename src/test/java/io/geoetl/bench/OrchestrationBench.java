@@ -1,0 +1,208 @@
+package io.geoetl.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.azure.storage.queue.QueueClient;
+import com.azure.storage.queue.QueueServiceClientBuilder;
+import com.azure.storage.queue.models.QueueMessageItem;
+import io.geoetl.orchestration.Json;
+
+/**
+ * bench/orchestration: (a) the raw round trip of M messages through Azurite with the Azure SDK,
+ * producer and consumer together; (b) hello_world n=M/2 (M tasks) submit to completed; (c) 100
+ * concurrent hello_world n=5 jobs for stage-advance latency; status endpoint latency during (b);
+ * the service's peak RSS. Run by bench/orchestration/run.
+ */
+public final class OrchestrationBench {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private OrchestrationBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int messages = Integer.parseInt(System.getenv().getOrDefault("BENCH_MESSAGES", "10000"));
+        String service = System.getenv("GEOETL_BENCH_URL");
+        double raw = rawRoundTrip(messages);
+        System.out.printf("(a) raw Azurite round trip: %d messages in %.1f s = %.0f msg/s%n", messages, raw,
+                messages / raw);
+
+        List<Double> statusLatencies = Collections.synchronizedList(new ArrayList<>());
+        long t0 = System.nanoTime();
+        String jobId = submit(service, "{\"n\": " + messages / 2 + ", \"message\": \"bench-" + System.nanoTime()
+                + "\"}");
+        AtomicBoolean done = new AtomicBoolean();
+        Thread poller = new Thread(() -> {
+            while (!done.get()) {
+                long s = System.nanoTime();
+                status(service, jobId);
+                statusLatencies.add((System.nanoTime() - s) / 1e6);
+                sleep(50);
+            }
+        });
+        poller.start();
+        awaitEnded(service, jobId);
+        double fanOut = (System.nanoTime() - t0) / 1e9;
+        done.set(true);
+        poller.join();
+        System.out.printf("(b) hello_world n=%d (%d tasks): %.1f s = %.0f tasks/s; ratio (b)/(a) = %.2f (target <= 1.5)%n",
+                messages / 2, messages, fanOut, messages / fanOut, fanOut / raw);
+        Collections.sort(statusLatencies);
+        System.out.printf("    status endpoint during (b): p50 %.1f ms, p95 %.1f ms over %d calls (target p95 < 50 ms)%n",
+                percentile(statusLatencies, 50), percentile(statusLatencies, 95), statusLatencies.size());
+
+        List<String> jobs = new ArrayList<>();
+        ExecutorService submitters = Executors.newFixedThreadPool(10);
+        List<Future<String>> submitted = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            int index = i;
+            submitted.add(submitters.submit(() -> submit(service, "{\"n\": 5, \"message\": \"advance-" + index + "-"
+                    + System.nanoTime() + "\"}")));
+        }
+        for (Future<String> future : submitted) {
+            jobs.add(future.get());
+        }
+        submitters.shutdown();
+        for (String job : jobs) {
+            awaitEnded(service, job);
+        }
+        List<Double> advances = stageAdvances(jobs);
+        Collections.sort(advances);
+        System.out.printf("(c) 100 concurrent hello_world n=5: stage advance (last stage-1 task done -> first "
+                + "stage-2 task queued) p50 %.0f ms, p95 %.0f ms (target p95 < 200 ms)%n", percentile(advances, 50),
+                percentile(advances, 95));
+        for (String line : Files.readAllLines(Path.of("/proc/" + System.getenv("GEOETL_BENCH_PID") + "/status"))) {
+            if (line.startsWith("VmHWM")) {
+                System.out.printf("service JVM peak RSS: %s (target < 1 GB)%n", line.substring(6).trim());
+            }
+        }
+    }
+
+    /**
+     * M messages sent by 8 threads while one receiver (32 per call) deletes them with 8 threads. At most
+     * 256 messages are in the queue at once, as geoetl's dispatch window keeps it: Azurite slows down
+     * as a queue deepens, so an unbounded producer would measure Azurite's worst case instead.
+     */
+    private static double rawRoundTrip(int messages) throws Exception {
+        QueueClient queue = new QueueServiceClientBuilder().connectionString(System.getenv(
+                "AZURE_STORAGE_CONNECTION_STRING")).buildClient().getQueueClient("bench-raw");
+        queue.createIfNotExists();
+        ExecutorService senders = Executors.newFixedThreadPool(8);
+        ExecutorService deleters = Executors.newFixedThreadPool(8);
+        AtomicInteger consumed = new AtomicInteger();
+        long t0 = System.nanoTime();
+        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(256);
+        List<Future<?>> sends = new ArrayList<>();
+        Thread producer = new Thread(() -> {
+            for (int i = 0; i < messages; i++) {
+                int index = i;
+                window.acquireUninterruptibly();
+                sends.add(senders.submit(() -> queue.sendMessage("{\"task_id\": \"raw-" + index + "\"}")));
+            }
+        });
+        producer.start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (consumed.get() < messages) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("raw round trip stalled at " + consumed.get() + " of " + messages);
+            }
+            List<QueueMessageItem> batch = new ArrayList<>();
+            queue.receiveMessages(32, java.time.Duration.ofSeconds(60), null, null).forEach(batch::add);
+            List<Future<?>> deletes = new ArrayList<>();
+            for (QueueMessageItem item : batch) {
+                deletes.add(deleters.submit(() -> {
+                    queue.deleteMessage(item.getMessageId(), item.getPopReceipt());
+                    window.release();
+                }));
+            }
+            for (Future<?> delete : deletes) {
+                delete.get();
+            }
+            consumed.addAndGet(batch.size());
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        senders.shutdown();
+        deleters.shutdown();
+        senders.awaitTermination(1, TimeUnit.MINUTES);
+        return seconds;
+    }
+
+    private static List<Double> stageAdvances(List<String> jobs) throws Exception {
+        List<Double> advances = new ArrayList<>();
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/geoetl_bench", "geoetl",
+                "geoetl")) {
+            var statement = db.prepareStatement("select extract(epoch from (select min(queued_at) from task where "
+                    + "job_id = ? and stage = 2) - (select max(ended_at) from task where job_id = ? and stage = 1)) "
+                    + "* 1000");
+            for (String job : jobs) {
+                statement.setString(1, job);
+                statement.setString(2, job);
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    advances.add(row.getDouble(1));
+                }
+            }
+        }
+        return advances;
+    }
+
+    private static String submit(String service, String body) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service
+                + "/api/jobs/submit/hello_world")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return (String) Json.readMap(response.body()).get("job_id");
+    }
+
+    private static Map<String, Object> status(String service, String jobId) {
+        try {
+            return Json.readMap(HTTP.send(HttpRequest.newBuilder(URI.create(service + "/api/jobs/status/" + jobId))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitEnded(String service, String jobId) {
+        while (true) {
+            Object value = status(service, jobId).get("status");
+            if (!"queued".equals(value) && !"processing".equals(value)) {
+                if (!"completed".equals(value)) {
+                    throw new IllegalStateException("job " + jobId + " ended " + value);
+                }
+                return;
+            }
+            sleep(100);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static double percentile(List<Double> sorted, int percent) {
+        return sorted.isEmpty() ? Double.NaN
+                : sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percent / 100.0 * sorted.size()) - 1));
+    }
+}
