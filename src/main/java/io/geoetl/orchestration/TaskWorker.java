@@ -42,6 +42,7 @@ public class TaskWorker {
     private final EngineProperties engine;
     private final ProducerTemplate producer;
     private final RunningTasks running;
+    private final Map<String, Map<String, Object>> parametersByJob = new java.util.concurrent.ConcurrentHashMap<>();
 
     public TaskWorker(TaskRepository tasks, JobRepository jobs, WorkflowCatalog catalog,
             StageCoordinator coordinator, TaskDispatcher dispatcher, StorageQueueLeases scheduler,
@@ -94,7 +95,7 @@ public class TaskWorker {
         lease.keepAlive(() -> tasks.heartbeat(task.taskId(), task.attempt()));
         TaskHandler handler = catalog.handler(task.taskType());
         TaskInput input = new TaskInput(task.taskId(), task.jobId(), task.stage(), task.taskKey(), task.attempt(),
-                jobs.find(task.jobId()).map(JobRecord::parameters).orElse(Map.of()), task.parameters(),
+                jobParameters(task), task.parameters(),
                 key -> tasks.predecessor(task.jobId(), task.stage(), key));
         long started = System.nanoTime();
         Map<String, Object> result;
@@ -197,6 +198,24 @@ public class TaskWorker {
                 Thread.interrupted();
             }
         }
+    }
+
+    /**
+     * A job's parameters never change within a generation, so each worker reads them once per job rather
+     * than once per task (a query saved on every task of a 100,000-task stage).
+     */
+    private Map<String, Object> jobParameters(TaskRecord task) {
+        String key = task.jobId() + "/" + task.generation();
+        Map<String, Object> cached = parametersByJob.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        Map<String, Object> parameters = jobs.find(task.jobId()).map(JobRecord::parameters).orElse(Map.of());
+        if (parametersByJob.size() > 1000) {
+            parametersByJob.clear();
+        }
+        parametersByJob.put(key, parameters);
+        return parameters;
     }
 
     private Duration backoff(int attempt) {
