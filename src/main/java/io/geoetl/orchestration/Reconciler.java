@@ -9,8 +9,6 @@ import java.util.Map;
 
 import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
-import io.geoetl.workflow.WorkflowCatalog;
-import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -39,17 +37,15 @@ public class Reconciler {
 
     private final JdbcTemplate jdbc;
     private final StageCoordinator coordinator;
-    private final WorkflowCatalog catalog;
-    private final ProducerTemplate producer;
+    private final TaskDispatcher dispatcher;
     private final EngineProperties engine;
     private final QueueProperties queues;
 
-    public Reconciler(JdbcTemplate jdbc, StageCoordinator coordinator, WorkflowCatalog catalog,
-            ProducerTemplate producer, EngineProperties engine, QueueProperties queues) {
+    public Reconciler(JdbcTemplate jdbc, StageCoordinator coordinator, TaskDispatcher dispatcher,
+            EngineProperties engine, QueueProperties queues) {
         this.jdbc = jdbc;
         this.coordinator = coordinator;
-        this.catalog = catalog;
-        this.producer = producer;
+        this.dispatcher = dispatcher;
         this.engine = engine;
         this.queues = queues;
     }
@@ -117,18 +113,16 @@ public class Reconciler {
             + "and s.stage = j.stage) limit 100";
 
     private void resendLostTaskMessages() {
-        List<Map<String, Object>> lost = jdbc.queryForList("update task t set status = 'queued', queued_at = now() "
+        List<TaskRepository.QueuedTask> lost = jdbc.query("update task t set status = 'queued', queued_at = now() "
                 + "from job j where j.job_id = t.job_id and j.status = 'processing' and t.task_id in ("
                 + "select t.task_id from task t where " + LOST_TASK + " limit 500) "
-                + "returning t.task_id, t.job_id, t.task_type", lostSeconds(), deadHeartbeatSeconds());
+                + "returning t.task_id, t.job_id, t.task_type", (rs, row) -> new TaskRepository.QueuedTask(
+                        rs.getString(1), rs.getString(2), rs.getString(3)), lostSeconds(), deadHeartbeatSeconds());
         if (lost.isEmpty()) {
             return;
         }
-        List<String> bodies = lost.stream().map(row -> new Messages.TaskMessage((String) row.get("task_id"),
-                (String) row.get("job_id"), catalog.handler((String) row.get("task_type")).taskClass().name()
-                        .toLowerCase(java.util.Locale.ROOT)).toJson()).toList();
-        producer.sendBody(TaskDispatcher.DISPATCH_ROUTE, bodies);
-        log.warn("event=lost_task_messages_resent count={}", bodies.size());
+        dispatcher.send(lost);
+        log.warn("event=lost_task_messages_resent count={}", lost.size());
     }
 
     private void finishDrainedStages() {

@@ -42,24 +42,29 @@ public class TaskDispatcher {
 
     /** Tops up the job's window; returns how many messages were sent. */
     public int dispatch(String jobId) {
-        List<Messages.TaskMessage> claimed = transaction.execute(status -> {
+        List<TaskRepository.QueuedTask> claimed = transaction.execute(status -> {
             // One dispatcher per job at a time, so two of them cannot both fill the same window.
             Boolean locked = jdbc.queryForObject("select pg_try_advisory_xact_lock(hashtextextended(?, 0))",
                     Boolean.class, jobId);
             if (!Boolean.TRUE.equals(locked)) {
-                return List.<Messages.TaskMessage>of();
+                return List.<TaskRepository.QueuedTask>of();
             }
             int room = engine.dispatchWindow() - tasks.inFlight(jobId);
-            return room <= 0 ? List.<Messages.TaskMessage>of() : tasks.markQueued(jobId, room);
+            return room <= 0 ? List.<TaskRepository.QueuedTask>of() : tasks.markQueued(jobId, room);
         });
         if (claimed == null || claimed.isEmpty()) {
             return 0;
         }
-        List<String> bodies = claimed.stream().map(message -> new Messages.TaskMessage(message.taskId(),
-                message.jobId(), taskClass(message.taskClass())).toJson()).toList();
+        send(claimed);
+        log.debug("event=tasks_dispatched job_id={} count={}", jobId, claimed.size());
+        return claimed.size();
+    }
+
+    /** Sends the messages of tasks already marked queued, through the task-dispatch Splitter. */
+    public void send(List<TaskRepository.QueuedTask> queued) {
+        List<String> bodies = queued.stream().map(task -> new Messages.TaskMessage(task.taskId(), task.jobId(),
+                taskClass(task.taskType())).toJson()).toList();
         producer.sendBody(DISPATCH_ROUTE, bodies);
-        log.debug("event=tasks_dispatched job_id={} count={}", jobId, bodies.size());
-        return bodies.size();
     }
 
     /** The message carries the task type's pool so the worker picks it before reading the database. */

@@ -24,6 +24,10 @@ public class TaskRepository {
             + "parameters::text, result::text, error_details::text, created_at, queued_at, started_at, "
             + "heartbeat_at, ended_at";
 
+    /** A task just moved to queued, with what its message needs. */
+    public record QueuedTask(String taskId, String jobId, String taskType) {
+    }
+
     /** A new task to insert. */
     public record NewTask(String taskId, String jobId, int generation, int stage, String key, String taskType,
             String parametersJson) {
@@ -60,14 +64,14 @@ public class TaskRepository {
      * Moves up to {@code limit} pending tasks of the job's current, sealed stage to queued and returns
      * their messages. Call inside the transaction holding the job's dispatch lock.
      */
-    public List<Messages.TaskMessage> markQueued(String jobId, int limit) {
+    public List<QueuedTask> markQueued(String jobId, int limit) {
         return jdbc.query("update task t set status = 'queued', queued_at = now() where t.task_id in ("
                 + " select p.task_id from task p join job j on j.job_id = p.job_id"
                 + " join job_stage s on s.job_id = j.job_id and s.generation = j.generation and s.stage = j.stage"
                 + " where p.job_id = ? and p.status = 'pending' and p.generation = j.generation"
                 + " and p.stage = j.stage and j.status = 'processing' limit ? for update of p skip locked)"
                 + " returning t.task_id, t.job_id, t.task_type",
-                (rs, row) -> new Messages.TaskMessage(rs.getString(1), rs.getString(2), rs.getString(3)), jobId,
+                (rs, row) -> new QueuedTask(rs.getString(1), rs.getString(2), rs.getString(3)), jobId,
                 limit);
     }
 

@@ -55,11 +55,18 @@ public class BlobStore {
         };
     }
 
+    /** Size, ETag and type of a blob in one request; a missing blob or container is a permanent error. */
     public BlobInfo describe(String container, String name) {
-        BlobClient blob = existingBlob(container, name);
-        var properties = blob.getProperties();
-        return new BlobInfo(name, properties.getBlobSize(), properties.getETag(), properties.getLastModified(),
-                properties.getContentType());
+        try {
+            var properties = service.getBlobContainerClient(container).getBlobClient(name).getProperties();
+            return new BlobInfo(name, properties.getBlobSize(), properties.getETag(), properties.getLastModified(),
+                    properties.getContentType());
+        } catch (BlobStorageException e) {
+            if (e.getStatusCode() == 404) {
+                existingContainer(container);
+            }
+            throw transientOrMissing(container, name, e);
+        }
     }
 
     /** Downloads a blob to {@code target}; a missing blob is a permanent error naming it. */
@@ -130,19 +137,6 @@ public class BlobStore {
             throw new PermanentTaskException("container_not_found", "container '" + container + "' does not exist");
         }
         return client;
-    }
-
-    private BlobClient existingBlob(String container, String name) {
-        BlobClient blob = existingContainer(container).getBlobClient(name);
-        try {
-            if (!blob.exists()) {
-                throw new PermanentTaskException("blob_not_found", "blob '" + name + "' does not exist in container '"
-                        + container + "'");
-            }
-        } catch (BlobStorageException e) {
-            throw transientOrMissing(container, name, e);
-        }
-        return blob;
     }
 
     private static RuntimeException transientOrMissing(String container, String name, BlobStorageException e) {
