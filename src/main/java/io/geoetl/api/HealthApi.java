@@ -9,6 +9,7 @@ import com.azure.storage.queue.QueueServiceClient;
 import io.geoetl.config.QueueProperties;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.gdal.GdalVersion;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -23,8 +24,12 @@ public class HealthApi {
     private final StorageProperties storage;
     private final GdalVersion gdal;
 
+    private final String transport;
+
     public HealthApi(JdbcTemplate jdbc, QueueServiceClient queueService, BlobServiceClient blobService,
-            QueueProperties queues, StorageProperties storage, GdalVersion gdal) {
+            QueueProperties queues, StorageProperties storage, GdalVersion gdal,
+            @Value("${geoetl.transport:storage-queue}") String transport) {
+        this.transport = transport;
         this.jdbc = jdbc;
         this.queueService = queueService;
         this.blobService = blobService;
@@ -38,6 +43,10 @@ public class HealthApi {
         checks.put("database", check(() -> Map.of("postgis", jdbc.queryForObject("select postgis_lib_version()",
                 String.class))));
         checks.put("queues", check(() -> {
+            if ("servicebus".equals(transport)) {
+                // Service Bus depths come from the namespace (Azure Monitor ActiveMessageCount, KEDA).
+                return Map.of("transport", transport);
+            }
             Map<String, Object> depths = new LinkedHashMap<>();
             for (String name : List.of(queues.jobQueue(), queues.taskQueue(), queues.poisonQueue(queues.jobQueue()),
                     queues.poisonQueue(queues.taskQueue()))) {

@@ -39,8 +39,37 @@ public class Gdal {
     /** Every GDAL process gets the storage credentials in its environment, for /vsiaz/ reads. */
     private final Map<String, String> environment;
 
-    public Gdal(io.geoetl.config.StorageProperties storage) {
+    private final io.geoetl.metrics.GeoetlMetrics metrics;
+
+    public Gdal(io.geoetl.config.StorageProperties storage, io.geoetl.metrics.GeoetlMetrics metrics) {
         this.environment = Map.of("AZURE_STORAGE_CONNECTION_STRING", storage.connectionString());
+        this.metrics = metrics;
+    }
+
+    /** Runs a GDAL program or helper and records its duration under its step name. */
+    private ProcessRunner.Result run(List<String> command, Duration timeout) throws InterruptedException {
+        long started = System.nanoTime();
+        boolean succeeded = false;
+        try {
+            ProcessRunner.Result result = ProcessRunner.run(command, environment, timeout);
+            succeeded = result.exitCode() == 0;
+            return result;
+        } finally {
+            metrics.gdalStep(step(command), succeeded, Duration.ofNanos(System.nanoTime() - started));
+        }
+    }
+
+    /** gdalinfo, gdalwarp, ...; for Python helpers the script (ogr_info) or module (validate_...) name. */
+    static String step(List<String> command) {
+        if (!command.get(0).equals(PYTHON)) {
+            return command.get(0);
+        }
+        if (command.get(1).equals("-m")) {
+            return command.get(2).substring(command.get(2).lastIndexOf('.') + 1);
+        }
+        // Extracted scripts are named geoetl-<random>-<script>.py.
+        String file = Path.of(command.get(1)).getFileName().toString().replaceFirst("\\.py$", "");
+        return file.substring(file.lastIndexOf('-') + 1);
     }
 
     /** {@code gdalinfo -json -stats} of a local raster file, opened only by the raster allow-list. */
@@ -72,7 +101,7 @@ public class Gdal {
             command.addAll(List.of("-if", driver));
         }
         command.add(source);
-        ProcessRunner.Result result = ProcessRunner.run(command, environment, INFO_TIMEOUT);
+        ProcessRunner.Result result = run(command, INFO_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException("unreadable_raster", "not a readable raster (" + String.join(", ",
                     RASTER_DRIVERS) + "): " + firstLine(result.stderr()));
@@ -89,8 +118,8 @@ public class Gdal {
 
     /** Layers, feature counts, CRS and WGS84 extents of a local vector file (vector allow-list). */
     public Map<String, Object> vectorInfo(Path file) throws InterruptedException {
-        ProcessRunner.Result result = ProcessRunner.run(List.of(PYTHON, ogrInfoScript().toString(), file.toString(),
-                String.join(",", VECTOR_DRIVERS)), environment, INFO_TIMEOUT);
+        ProcessRunner.Result result = run(List.of(PYTHON, ogrInfoScript().toString(), file.toString(),
+                String.join(",", VECTOR_DRIVERS)), INFO_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException("unreadable_vector", firstLine(result.stderr()));
         }
@@ -102,7 +131,7 @@ public class Gdal {
      * permanent error (bad input) carrying GDAL's own message.
      */
     public void run(String what, List<String> command, Duration timeout) throws InterruptedException {
-        ProcessRunner.Result result = ProcessRunner.run(command, environment, timeout);
+        ProcessRunner.Result result = run(command, timeout);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException(what + "_failed", what + " failed: " + firstLine(result.stderr()));
         }
@@ -114,8 +143,8 @@ public class Gdal {
 
     /** GDAL's own COG validator; returns its complaints (empty when the file is a valid COG). */
     public List<String> cogProblems(Path file) throws InterruptedException {
-        ProcessRunner.Result result = ProcessRunner.run(List.of(PYTHON, "-m",
-                "osgeo_utils.samples.validate_cloud_optimized_geotiff", file.toString()), environment, INFO_TIMEOUT);
+        ProcessRunner.Result result = run(List.of(PYTHON, "-m",
+                "osgeo_utils.samples.validate_cloud_optimized_geotiff", file.toString()), INFO_TIMEOUT);
         if (result.exitCode() == 0) {
             return List.of();
         }
@@ -138,7 +167,7 @@ public class Gdal {
             command.add("-approx_stats");
         }
         command.add(file.toString());
-        ProcessRunner.Result result = ProcessRunner.run(command, environment, INFO_TIMEOUT);
+        ProcessRunner.Result result = run(command, INFO_TIMEOUT);
         if (result.exitCode() != 0) {
             throw new PermanentTaskException("gdalinfo_failed", "gdalinfo failed: " + firstLine(result.stderr()));
         }
@@ -146,35 +175,33 @@ public class Gdal {
     }
 
     /**
-     * Writes the PostGIS-ready intermediate of a local vector file with the vector allow-list (see
-     * vector_prepare.py) and returns its report: counts, geometry type, repairs, extent.
+     * Translates a local vector file with the vector allow-list (see vector_prepare.py): GDAL's
+     * PGDump of the layer streams to {@code rows} as it is written, the layer's report lands in
+     * {@code report}. Bad input is a permanent error with GDAL's message, even when the reader failed
+     * first on the truncated output; otherwise a reader's failure is rethrown as it was.
      */
-    public Map<String, Object> prepareVector(Path source, Path intermediate, String optionsJson, Duration timeout)
-            throws InterruptedException {
-        ProcessRunner.Result result = ProcessRunner.run(List.of(PYTHON, script("/gdal/vector_prepare.py").toString(),
-                source.toString(), intermediate.toString(), optionsJson), environment, timeout);
-        if (result.exitCode() != 0) {
+    // GDAL's Python bindings route /vsistdout/ through a Python callback, one call per row (1 M rows took
+    // 5 s of system time); a plain file path to the pipe keeps C stdio buffering.
+    private static final String STDOUT_AS_FILE = "/proc/self/fd/1";
+
+    public <T> T translateVector(Path source, Path report, String optionsJson, Duration timeout,
+            ProcessRunner.OutputReader<T> rows) throws InterruptedException {
+        long started = System.nanoTime();
+        ProcessRunner.Streamed<T> result = ProcessRunner.stream(List.of(PYTHON, script("/gdal/vector_prepare.py")
+                .toString(), source.toString(), STDOUT_AS_FILE, report.toString(), optionsJson), environment,
+                timeout, rows);
+        metrics.gdalStep("vector_prepare", result.exitCode() == 0 && result.readFailure() == null,
+                Duration.ofNanos(System.nanoTime() - started));
+        if (result.exitCode() != 0 && !(result.readFailure() instanceof io.geoetl.error.GeoetlException)) {
             throw new PermanentTaskException("invalid_vector", firstLine(result.stderr()));
         }
-        return Json.readMap(result.stdout().strip().lines().reduce((first, last) -> last).orElse("{}"));
-    }
-
-    /**
-     * ogr2ogr from a file geoetl wrote itself (the vector intermediate) into PostgreSQL with COPY;
-     * {@code database} carries the password (PGPASSWORD). A failure there is the database's, so transient.
-     */
-    public void ogr2ogrToPostgis(String connection, List<String> arguments, Map<String, String> database,
-            Duration timeout) throws InterruptedException {
-        List<String> command = new ArrayList<>(List.of("ogr2ogr", "-f", "PostgreSQL", connection));
-        command.addAll(arguments);
-        command.addAll(List.of("--config", "PG_USE_COPY", "YES"));
-        Map<String, String> combined = new java.util.HashMap<>(environment);
-        combined.putAll(database);
-        ProcessRunner.Result result = ProcessRunner.run(command, combined, timeout);
-        if (result.exitCode() != 0) {
-            throw new io.geoetl.error.TransientTaskException("postgis_load_failed", "ogr2ogr into PostgreSQL failed: "
-                    + firstLine(result.stderr()));
+        if (result.readFailure() instanceof RuntimeException failure) {
+            throw failure;
         }
+        if (result.readFailure() != null) {
+            throw new java.io.UncheckedIOException("reading GDAL's output", (java.io.IOException) result.readFailure());
+        }
+        return result.value();
     }
 
     private final Map<String, Path> scripts = new java.util.concurrent.ConcurrentHashMap<>();

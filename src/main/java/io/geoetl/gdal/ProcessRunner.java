@@ -60,6 +60,68 @@ public final class ProcessRunner {
         }
     }
 
+    /** Reads a process's standard output while it runs. */
+    @FunctionalInterface
+    public interface OutputReader<T> {
+        T read(InputStream stdout) throws IOException;
+    }
+
+    /**
+     * Exit code and stderr of a streamed process, with what the reader returned or the exception it
+     * threw (the caller decides which failure explains the other).
+     */
+    public record Streamed<T>(int exitCode, T value, Exception readFailure, String stderr) {
+    }
+
+    /**
+     * Runs a program and hands its standard output to {@code reader} on the calling thread, so that
+     * the output is consumed as it is produced (no file in between). A reader that fails kills the
+     * process; so do the time-out and an interrupt.
+     */
+    public static <T> Streamed<T> stream(List<String> command, java.util.Map<String, String> environment,
+            Duration timeout, OutputReader<T> reader) throws InterruptedException {
+        Process process;
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            process = builder.start();
+            process.getOutputStream().close();
+        } catch (IOException e) {
+            throw new TransientTaskException("process_start_failed", "could not start " + command.get(0) + ": "
+                    + e.getMessage(), e);
+        }
+        CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> capture(process.getErrorStream()));
+        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
+            timedOut.set(true);
+            kill(process);
+        }, CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS));
+        T value = null;
+        Exception failure = null;
+        try (InputStream stdout = process.getInputStream()) {
+            value = reader.read(stdout);
+        } catch (IOException | RuntimeException e) {
+            failure = e;
+            kill(process);
+        }
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            kill(process);
+            throw e;
+        } finally {
+            watchdog.cancel(false);
+        }
+        if (timedOut.get()) {
+            throw new TransientTaskException("process_timeout", command.get(0) + " did not finish within "
+                    + timeout.toSeconds() + " s and was killed");
+        }
+        if (failure instanceof java.io.InterruptedIOException) {
+            throw new InterruptedException("interrupted while reading the output of " + command.get(0));
+        }
+        return new Streamed<>(process.exitValue(), value, failure, stderr.join());
+    }
+
     private static void kill(Process process) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();

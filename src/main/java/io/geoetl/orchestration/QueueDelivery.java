@@ -32,6 +32,7 @@ public class QueueDelivery {
     private final TaskWorker worker;
     private final StageCoordinator coordinator;
     private final StorageQueueLeases leases;
+    private final ServiceBusLeases serviceBus;
     private final QueueProperties queues;
     private final FailureRecorder failures;
     private final ProducerTemplate producer;
@@ -39,7 +40,9 @@ public class QueueDelivery {
     private final Semaphore heavySlots;
 
     QueueDelivery(TaskWorker worker, StageCoordinator coordinator, StorageQueueLeases leases,
-            QueueProperties queues, FailureRecorder failures, ProducerTemplate producer, EngineProperties engine) {
+            ServiceBusLeases serviceBus, QueueProperties queues, FailureRecorder failures, ProducerTemplate producer,
+            EngineProperties engine) {
+        this.serviceBus = serviceBus;
         this.worker = worker;
         this.coordinator = coordinator;
         this.leases = leases;
@@ -109,6 +112,10 @@ public class QueueDelivery {
     }
 
     private DeliveryLease lease(Exchange exchange, String queueName) {
+        if (exchange.getIn().getHeader(ServiceBusLeases.MESSAGE_ID_HEADER) != null) {
+            return serviceBus.open(exchange.getContext().resolvePropertyPlaceholders(
+                    "{{geoetl.endpoints.task-producer}}"), exchange.getIn().getBody(String.class));
+        }
         String messageId = exchange.getIn().getHeader(QueueConstants.MESSAGE_ID, String.class);
         if (messageId == null) {
             return DeliveryLease.none();

@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.geoetl.config.EngineProperties;
+import io.geoetl.metrics.GeoetlMetrics;
 import io.geoetl.workflow.FailurePolicy;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.StageDefinition;
@@ -38,8 +39,11 @@ public class StageCoordinator {
     private final TransactionTemplate transaction;
     private final EngineProperties engine;
 
+    private final GeoetlMetrics metrics;
+
     public StageCoordinator(JobRepository jobs, TaskRepository tasks, WorkflowCatalog catalog,
-            TaskDispatcher dispatcher, TransactionTemplate transaction, EngineProperties engine) {
+            TaskDispatcher dispatcher, TransactionTemplate transaction, EngineProperties engine, GeoetlMetrics metrics) {
+        this.metrics = metrics;
         this.jobs = jobs;
         this.tasks = tasks;
         this.catalog = catalog;
@@ -139,7 +143,9 @@ public class StageCoordinator {
             return Optional.empty();
         }
         StageDefinition definition = workflow.stages().get(progress.stage() - 1);
-        jobs.endStage(job.jobId(), job.generation(), progress.stage(), stageStatistics(definition, progress));
+        java.time.Duration took = jobs.endStage(job.jobId(), job.generation(), progress.stage(),
+                stageStatistics(definition, progress));
+        metrics.stageEnded(job.jobType(), progress.stage(), stageFails ? "failed" : "completed", took);
         log.info("event=stage_completed job_id={} stage={} tasks={} failed={}", job.jobId(), progress.stage(),
                 progress.taskCount(), progress.failedTasks());
         if (stageFails) {

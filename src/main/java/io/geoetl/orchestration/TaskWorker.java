@@ -11,6 +11,7 @@ import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
 import io.geoetl.error.ErrorMapping;
 import io.geoetl.error.PermanentTaskException;
+import io.geoetl.metrics.GeoetlMetrics;
 import io.geoetl.workflow.TaskHandler;
 import io.geoetl.workflow.TaskInput;
 import io.geoetl.workflow.WorkflowCatalog;
@@ -44,9 +45,13 @@ public class TaskWorker {
     private final RunningTasks running;
     private final Map<String, Map<String, Object>> parametersByJob = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final GeoetlMetrics metrics;
+
     public TaskWorker(TaskRepository tasks, JobRepository jobs, WorkflowCatalog catalog,
             StageCoordinator coordinator, TaskDispatcher dispatcher, StorageQueueLeases scheduler,
-            QueueProperties queues, EngineProperties engine, ProducerTemplate producer, RunningTasks running) {
+            QueueProperties queues, EngineProperties engine, ProducerTemplate producer, RunningTasks running,
+            GeoetlMetrics metrics) {
+        this.metrics = metrics;
         this.tasks = tasks;
         this.jobs = jobs;
         this.catalog = catalog;
@@ -117,6 +122,7 @@ public class TaskWorker {
         tasks.complete(task.taskId(), task.attempt(), true, result, null).ifPresentOrElse(progress -> {
             log.info("event=task_completed task_id={} attempt={} duration_ms={}", task.taskId(), task.attempt(),
                     millis);
+            metrics.taskEnded(task.taskType(), "completed");
             coordinator.onTaskFinished(progress, true, null, task.taskId());
         }, () -> log.info("event=completion_discarded reason=stale_attempt task_id={} attempt={}", task.taskId(),
                 task.attempt()));
@@ -132,6 +138,7 @@ public class TaskWorker {
             Duration delay = backoff(task.attempt());
             log.warn("event=task_retry task_id={} attempt={} retry_in_ms={} error=\"{}\"", task.taskId(),
                     task.attempt(), delay.toMillis(), details.get("message"));
+            metrics.taskEnded(task.taskType(), "retried");
             if (tasks.requeue(task.taskId(), task.attempt(), details)) {
                 lease.redeliverAfter(delay);
             } else {
@@ -171,6 +178,7 @@ public class TaskWorker {
     }
 
     private void recordFailure(TaskRecord task, Map<String, Object> details) {
+        metrics.taskEnded(task.taskType(), "failed");
         tasks.complete(task.taskId(), task.attempt(), false, null, details)
                 .ifPresent(progress -> coordinator.onTaskFinished(progress, false, details, task.taskId()));
     }

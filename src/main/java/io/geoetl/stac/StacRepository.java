@@ -41,6 +41,11 @@ public class StacRepository {
                 collectionId, Json.write(document));
     }
 
+    /** Deletes an item; returns whether it existed. */
+    public boolean deleteItem(String collectionId, String itemId) {
+        return jdbc.update("delete from stac_item where collection_id = ? and item_id = ?", collectionId, itemId) > 0;
+    }
+
     /** Inserts or replaces an item; its searchable columns come from its own document. */
     public void upsertItem(String collectionId, Map<String, Object> item) {
         upsertItems(collectionId, List.of(item));

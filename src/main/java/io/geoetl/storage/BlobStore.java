@@ -1,5 +1,6 @@
 package io.geoetl.storage;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.Iterator;
@@ -9,9 +10,13 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.blob.models.BlobItem;
+import com.azure.storage.blob.models.BlobRange;
+import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
 import com.azure.storage.common.ParallelTransferOptions;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
+import com.azure.storage.blob.options.BlobInputStreamOptions;
+import com.azure.storage.blob.options.BlobUploadFromFileOptions;
 import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
@@ -87,14 +92,50 @@ public class BlobStore {
         return info;
     }
 
-    public void upload(String container, String name, Path source) {
+    /** Uploads (overwrites) a blob from a file and returns its new ETag. */
+    public String upload(String container, String name, Path source) {
         try {
             BlobContainerClient client = service.getBlobContainerClient(container);
             client.createIfNotExists();
-            client.getBlobClient(name).uploadFromFile(source.toString(), true);
+            return client.getBlobClient(name).uploadFromFileWithResponse(new BlobUploadFromFileOptions(
+                    source.toString()), null, Context.NONE).getValue().getETag();
         } catch (BlobStorageException e) {
             throw new TransientTaskException("blob_upload_failed", "upload of " + container + "/" + name
                     + " failed: " + e.getErrorCode(), e);
+        }
+    }
+
+    /**
+     * A stream that uploads a blob (overwriting it) in 4 MB blocks, four in flight, as it is written;
+     * the blob exists once the stream is closed, unless it was abandoned.
+     */
+    public BlockUploadStream openUpload(String container, String name) {
+        try {
+            BlobContainerClient client = service.getBlobContainerClient(container);
+            client.createIfNotExists();
+            return new BlockUploadStream(client.getBlobClient(name).getBlockBlobClient(), 4 << 20, 4);
+        } catch (BlobStorageException e) {
+            throw new TransientTaskException("blob_upload_failed", "upload of " + container + "/" + name
+                    + " failed: " + e.getErrorCode(), e);
+        }
+    }
+
+    /** Deletes a blob if it exists (cleanup after a failed write). */
+    public void deleteIfExists(String container, String name) {
+        service.getBlobContainerClient(container).getBlobClient(name).deleteIfExists();
+    }
+
+    /**
+     * A byte range of a blob as a stream, read in 4 MB requests; {@code etag} pins the version, so a
+     * blob rewritten meanwhile fails the read instead of mixing two versions.
+     */
+    public InputStream openRange(String container, String name, String etag, long offset, long length) {
+        try {
+            return service.getBlobContainerClient(container).getBlobClient(name).openInputStream(
+                    new BlobInputStreamOptions().setRange(new BlobRange(offset, length)).setBlockSize(4 << 20)
+                            .setRequestConditions(new BlobRequestConditions().setIfMatch(etag)));
+        } catch (BlobStorageException e) {
+            throw transientOrMissing(container, name, e);
         }
     }
 

@@ -50,16 +50,23 @@ class TableFinalizer {
         String schema = VectorParameters.identifier("target_schema", (String) job.get("target_schema"));
         String table = VectorParameters.identifier("target_table", (String) job.get("target_table"));
         String target = quote(schema) + "." + quote(table);
-        String staging = quote(properties.stagingSchema()) + "." + quote(ChunkLoader.stagingName(jobId));
-        List<Map<String, Object>> columns = columns(properties.stagingSchema(), ChunkLoader.stagingName(jobId));
+        String stagingName = ChunkLoader.stagingName(jobId);
+        String staging = quote(properties.stagingSchema()) + "." + quote(stagingName);
+        String fidColumn = (String) prepared.get("fid_column");
+        Map<String, Object> loadedStats = transaction.execute(status -> repair(staging,
+                (String) prepared.get("geometry_type")));
+        long invalid = ((Number) loadedStats.get("invalid")).longValue();
+        long unrepairable = ((Number) loadedStats.get("unrepairable")).longValue();
+        List<Map<String, Object>> columns = columns(properties.stagingSchema(), stagingName, fidColumn);
         String columnList = String.join(", ", columns.stream().map(column -> quote((String) column.get("name")))
                 .toList());
         boolean replace = "replace".equals(job.get("load_method"));
-        transaction.executeWithoutResult(status -> {
+        long loaded = ((Number) loadedStats.get("features")).longValue() - unrepairable;
+        boolean appendedToOthers = transaction.execute(status -> {
             jdbc.execute("create schema if not exists " + quote(schema));
             boolean exists = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class,
                     schema + "." + table);
-            boolean sameShape = exists && columns.equals(columns(schema, table));
+            boolean sameShape = exists && columns.equals(columns(schema, table, fidColumn));
             boolean dependents = exists && hasDependents(schema, table);
             if (!exists || replace && !dependents) {
                 // The staging table becomes the target: no row is copied. Readers of the old table wait for
@@ -67,11 +74,16 @@ class TableFinalizer {
                 if (exists) {
                     jdbc.execute("drop table " + target);
                 }
-                jdbc.execute("alter table " + staging + " drop column geoetl_chunk");
                 jdbc.execute("alter table " + staging + " rename to " + quote(table));
                 jdbc.execute("alter table " + quote(properties.stagingSchema()) + "." + quote(table) + " set schema "
                         + quote(schema));
-                renameOwnedObjects(schema, table, ChunkLoader.stagingName(jobId));
+                jdbc.execute("alter table " + target + " add constraint " + quote(shorten(table, "_pkey"))
+                        + " primary key (" + quote(fidColumn) + ")");
+                jdbc.execute("alter sequence if exists " + quote(schema) + "." + quote(stagingName + "_" + fidColumn
+                        + "_seq") + " rename to " + quote(shorten(table, "_" + fidColumn + "_seq")));
+                // Rows appended later take their fid from the identity: start it after the loaded ones.
+                jdbc.queryForObject("select setval(pg_get_serial_sequence(?, ?), greatest(max(" + quote(fidColumn)
+                        + "), 1)) from " + target, Long.class, target, fidColumn);
             } else if (!sameShape) {
                 throw new PermanentTaskException(replace ? "dependent_views" : "columns_differ", replace
                         ? schema + "." + table + " has dependent views and its columns would change; drop or adapt "
@@ -86,37 +98,69 @@ class TableFinalizer {
                         + staging);
                 jdbc.execute("drop table " + staging);
             }
-            String index = quote((table.length() > 50 ? table.substring(0, 50) : table) + "_geom_idx");
+            jdbc.execute("drop table if exists " + quote(properties.stagingSchema()) + "." + quote(stagingName
+                    + "_chunks"));
+            String index = quote(shorten(table, "_geom_idx"));
+            jdbc.execute("set local maintenance_work_mem = '256MB'");
             jdbc.execute("create index if not exists " + index + " on " + target + " using gist (geom)");
+            return exists && !replace;
         });
         jdbc.execute("analyze " + target);
-        Map<String, Object> summary = jdbc.queryForMap("select (select count(*) from " + target + ") as features, "
-                + "ST_XMin(e) as xmin, ST_YMin(e) as ymin, ST_XMax(e) as xmax, ST_YMax(e) as ymax from ("
-                + "select ST_Extent(geom)::box3d as e from " + target + ") x");
+        // The staging scan's extent describes the table unless rows were appended to others or deleted.
+        Map<String, Object> summary = loadedStats;
+        if (unrepairable > 0 || appendedToOthers) {
+            summary = extent(target);
+        }
         String collection = (String) job.get("collection_id");
         stac.ensureCollection(collection, StacItems.collection(collection, "PostGIS tables loaded by geoetl"));
         stac.upsertItem(collection, item(collection, schema, table, summary, prepared));
         catalog.refreshCollection(collection);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("table", schema + "." + table);
-        result.put("features", summary.get("features"));
+        result.put("features", loaded);
+        result.put("table_features", summary.get("features"));
+        result.put("invalid_geometries", invalid);
+        result.put("repaired_geometries", invalid - unrepairable);
+        result.put("unrepairable_geometries", unrepairable);
         result.put("load_method", job.get("load_method"));
         result.put("item_id", schema + "." + table);
         return result;
     }
 
-    /** The swapped-in table's primary key and fid sequence get names that follow the table's. */
-    private void renameOwnedObjects(String schema, String table, String stagingName) {
-        jdbc.execute("alter index if exists " + quote(schema) + "." + quote(stagingName + "_pkey") + " rename to "
-                + quote(shorten(table, "_pkey")));
-        jdbc.execute("alter sequence if exists " + quote(schema) + "." + quote(stagingName + "_fid_seq")
-                + " rename to " + quote(shorten(table, "_fid_seq")));
+    /**
+     * One parallel scan counts the rows and the invalid geometries and takes the extent; then invalid
+     * geometries are repaired in place: ST_MakeValid, keeping the parts of the table's family, as
+     * Multi. A geometry nothing is left of is deleted and counted as unrepairable.
+     */
+    private Map<String, Object> repair(String staging, String geometryType) {
+        // JIT compilation of this scan costs more than it saves (0.7 s measured on a million rows).
+        jdbc.execute("set local jit = off");
+        Map<String, Object> stats = new LinkedHashMap<>(jdbc.queryForMap("select features, invalid, ST_XMin(e) as "
+                + "xmin, ST_YMin(e) as ymin, ST_XMax(e) as xmax, ST_YMax(e) as ymax from (select count(*) as "
+                + "features, count(*) filter (where not ST_IsValid(geom)) as invalid, ST_Extent(geom)::box3d as e "
+                + "from " + staging + ") x"));
+        long unrepairable = 0;
+        if (((Number) stats.get("invalid")).longValue() > 0) {
+            int family = geometryType.endsWith("POINT") ? 1 : geometryType.endsWith("LINESTRING") ? 2 : 3;
+            jdbc.update("update " + staging + " set geom = ST_Multi(ST_CollectionExtract(ST_MakeValid(geom), "
+                    + family + ")) where not ST_IsValid(geom)");
+            unrepairable = jdbc.update("delete from " + staging + " where geom is null or ST_IsEmpty(geom)");
+        }
+        stats.put("unrepairable", unrepairable);
+        return stats;
+    }
+
+    private Map<String, Object> extent(String table) {
+        return jdbc.queryForMap("select (select count(*) from " + table + ") as features, ST_XMin(e) as xmin, "
+                + "ST_YMin(e) as ymin, ST_XMax(e) as xmax, ST_YMax(e) as ymax from (select ST_Extent(geom)::box3d "
+                + "as e from " + table + ") x");
     }
 
     private static String shorten(String table, String suffix) {
         return (table.length() + suffix.length() > 63 ? table.substring(0, 63 - suffix.length()) : table) + suffix;
     }
 
+    @SuppressWarnings("unchecked")
     private Map<String, Object> item(String collection, String schema, String table, Map<String, Object> summary,
             Map<String, Object> prepared) {
         double xmin = ((Number) summary.get("xmin")).doubleValue();
@@ -134,8 +178,9 @@ class TableFinalizer {
         properties.put("geoetl:source_crs", prepared.get("source_crs"));
         Map<String, Object> asset = new LinkedHashMap<>();
         asset.put("href", blobs.url(storage.silverContainer(), intermediate));
-        asset.put("type", "application/geopackage+sqlite3");
-        asset.put("title", "The EPSG:4326 intermediate the table was loaded from");
+        asset.put("type", "text/tab-separated-values");
+        asset.put("title", "The rows the table was loaded from: PostgreSQL COPY text, hex EWKB in EPSG:4326, "
+                + "columns " + String.join(", ", (List<String>) prepared.get("copy_columns")));
         asset.put("roles", List.of("data"));
         asset.put("file:size", blobs.describe(storage.silverContainer(), intermediate).size());
         Map<String, Object> item = new LinkedHashMap<>();
@@ -154,11 +199,11 @@ class TableFinalizer {
     }
 
     /** Column names and full types (geometry(MultiPolygon,4326), varchar(80), ...) in table order. */
-    private List<Map<String, Object>> columns(String schema, String table) {
+    private List<Map<String, Object>> columns(String schema, String table, String fidColumn) {
         return jdbc.queryForList("select a.attname as name, format_type(a.atttypid, a.atttypmod) as type "
                 + "from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = "
                 + "c.relnamespace where n.nspname = ? and c.relname = ? and a.attnum > 0 and not a.attisdropped "
-                + "and a.attname not in ('fid', 'geoetl_chunk') order by a.attnum", schema, table);
+                + "and a.attname <> ? order by a.attnum", schema, table, fidColumn);
     }
 
     private boolean hasDependents(String schema, String table) {

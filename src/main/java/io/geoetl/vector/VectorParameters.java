@@ -12,7 +12,7 @@ import io.geoetl.workflow.ParameterField;
 import io.geoetl.workflow.ParameterSchema;
 
 /** Parameters of process_vector, named as in the older system. */
-final class VectorParameters {
+public final class VectorParameters {
 
     /** A plain PostgreSQL identifier: what reaches SQL is always one of these, quoted. */
     static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
@@ -66,7 +66,7 @@ final class VectorParameters {
         return completed;
     }
 
-    static String identifier(String field, String value) {
+    public static String identifier(String field, String value) {
         if (value == null || !IDENTIFIER.matcher(value).matches() || value.startsWith("pg_")) {
             throw BadRequestException.invalidParameter(field, "must be a plain lower-case identifier (letters, "
                     + "digits, underscores; at most 63; not starting with a digit or pg_): " + value);

@@ -21,16 +21,21 @@ import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
 import io.geoetl.orchestration.Json;
 import io.geoetl.storage.BlobStore;
+import io.geoetl.storage.BlockUploadStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Stage 1 of process_vector: download (and safely unpack) the source, then let GDAL write the
- * PostGIS-ready intermediate GeoPackage to silver and report every count, and plan the chunks.
+ * Stage 1 of process_vector: download (and safely unpack) the source, let GDAL translate it in one
+ * pass, turn that into the PostGIS-ready intermediate (COPY text) in silver, create the staging
+ * table, and plan the chunks.
  */
 @Component
 class VectorPreparer {
 
     private static final Duration TIMEOUT = Duration.ofHours(2);
+    private static final Logger log = LoggerFactory.getLogger(VectorPreparer.class);
 
     private final BlobStore blobs;
     private final Gdal gdal;
@@ -49,8 +54,11 @@ class VectorPreparer {
 
     Map<String, Object> prepare(String jobId, Map<String, Object> job) throws Exception {
         String blobName = (String) job.get("blob_name");
+        Map<String, Object> seconds = new LinkedHashMap<>();
+        long started = System.nanoTime();
         try (WorkDir work = WorkDir.create()) {
             Path downloaded = work.download(blobs, (String) job.get("container"), blobName);
+            started = lap(seconds, "download", started);
             if (Files.size(downloaded) == 0) {
                 throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
             }
@@ -60,32 +68,54 @@ class VectorPreparer {
             options.put("layer", job.get("layer"));
             options.put("open_options", openOptions(source, job));
             options.put("source_crs", job.get("source_crs"));
-            Path intermediate = work.root().resolve("intermediate.gpkg");
-            Map<String, Object> report = new LinkedHashMap<>(gdal.prepareVector(source, intermediate,
-                    Json.write(options), TIMEOUT));
-            if (((Number) report.get("features")).longValue() == 0) {
-                throw new PermanentTaskException("no_features", "the layer has no feature with a usable geometry "
-                        + "(" + report.get("source_features") + " features read)");
+            String intermediateBlob = "_intermediate/" + jobId.substring(0, 16) + "/" + job.get("target_table")
+                    + ".pgcopy";
+            Path layerReport = work.root().resolve("layer.json");
+            long chunkSize = ((Number) job.get("chunk_size")).longValue();
+            // GDAL's output is rewritten and uploaded as it is produced: translation, rewrite and upload
+            // overlap, and the intermediate never lands on local disk.
+            CopyIntermediate.Result written;
+            BlockUploadStream upload = blobs.openUpload(storage.silverContainer(), intermediateBlob);
+            try {
+                written = gdal.translateVector(source, layerReport, Json.write(options), TIMEOUT,
+                        rows -> CopyIntermediate.write(rows, upload, chunkSize));
+                upload.close();
+            } catch (RuntimeException | InterruptedException | IOException e) {
+                upload.abandon();
+                upload.close();
+                throw e;
             }
-            String intermediateBlob = "_intermediate/" + jobId.substring(0, 16) + "/"
-                    + job.get("target_table") + ".gpkg";
-            blobs.upload(storage.silverContainer(), intermediateBlob, intermediate);
-            loader.createStaging(jobId, intermediate, (String) report.get("geometry_type"));
+            started = lap(seconds, "translate_and_upload", started);
+            if (written.features() == 0) {
+                blobs.deleteIfExists(storage.silverContainer(), intermediateBlob);
+                throw new PermanentTaskException("no_features", "the layer has no feature with a geometry ("
+                        + written.sourceFeatures() + " features read)");
+            }
+            Map<String, Object> report = new LinkedHashMap<>(Json.readMap(Files.readString(layerReport)));
+            String etag = blobs.describe(storage.silverContainer(), intermediateBlob).etag();
+            loader.createStaging(jobId, written);
+            lap(seconds, "create_staging", started);
+            log.info("prepared {} features of {} for job {}: {} (seconds)", written.features(), blobName, jobId,
+                    seconds);
+            report.put("source_features", written.sourceFeatures());
+            report.put("missing_geometries", written.missing());
+            report.put("features", written.features());
+            report.put("geometry_type", written.geometryType());
+            report.put("fields", written.columns().stream().map(CopyIntermediate.Column::name).toList());
+            report.put("fid_column", written.fidColumn());
+            report.put("copy_columns", written.copyColumns());
             report.put("intermediate_blob", intermediateBlob);
-            report.put("chunks", chunks(((Number) report.get("fid_max")).longValue(),
-                    ((Number) job.get("chunk_size")).longValue()));
+            report.put("intermediate_etag", etag);
+            report.put("step_seconds", seconds);
+            report.put("chunks", written.chunks().stream().map(CopyIntermediate.Chunk::toMap).toList());
             return report;
         }
     }
 
-    /** Fid ranges (lower exclusive, upper inclusive) of the intermediate, one per chunk task. */
-    static List<Map<String, Object>> chunks(long fidMax, long chunkSize) {
-        List<Map<String, Object>> chunks = new ArrayList<>();
-        for (long from = 0, index = 0; from < fidMax; from += chunkSize, index++) {
-            chunks.add(Map.of("key", String.format("chunk_%04d", index), "after_fid", from, "to_fid",
-                    Math.min(from + chunkSize, fidMax)));
-        }
-        return chunks;
+    private static long lap(Map<String, Object> seconds, String step, long started) {
+        long now = System.nanoTime();
+        seconds.put(step, Math.round((now - started) / 1e7) / 100.0);
+        return now;
     }
 
     /** The file GDAL should open: a zip or kmz is unpacked first and the dataset inside it found. */

@@ -18,9 +18,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * process_vector: 1 prepare (open, validate, repair, reproject into an intermediate in silver) →
- * 2 one COPY load per chunk of {@code chunk_size} features into staging → 3 finalize the table
- * atomically, index it, publish a STAC Item.
+ * process_vector: 1 prepare (open, check, reproject into a COPY-text intermediate in silver) →
+ * 2 one COPY load per chunk of {@code chunk_size} features into staging → 3 repair invalid
+ * geometries, finalize the table atomically, index it, publish a STAC Item.
  */
 @Configuration
 class VectorWorkflow implements Workflow {
@@ -64,10 +64,14 @@ class VectorWorkflow implements Workflow {
         }
         Map<String, Object> prepared = prepared(context);
         if (stage == 3) {
-            return Stream.of(new TaskSpec(ONLY, Map.of("prepared", prepared)));
+            Map<String, Object> withoutChunks = new LinkedHashMap<>(prepared);
+            withoutChunks.remove("chunks");
+            return Stream.of(new TaskSpec(ONLY, Map.of("prepared", withoutChunks)));
         }
-        Map<String, Object> shared = Map.of("intermediate_blob", prepared.get("intermediate_blob"), "geometry_type",
-                prepared.get("geometry_type"));
+        Map<String, Object> shared = new LinkedHashMap<>();
+        for (String name : List.of("intermediate_blob", "intermediate_etag", "copy_columns", "fid_column")) {
+            shared.put(name, prepared.get(name));
+        }
         return ((List<Map<String, Object>>) prepared.get("chunks")).stream().map(chunk -> new TaskSpec(
                 (String) chunk.get("key"), Map.of("prepared", shared, "chunk", chunk)));
     }
@@ -82,9 +86,8 @@ class VectorWorkflow implements Workflow {
     public Map<String, Object> summarize(JobSummaryContext context) {
         Map<String, Object> result = new LinkedHashMap<>(context.taskResult(3, ONLY).orElse(Map.of()));
         context.taskResult(1, ONLY).ifPresent(prepared -> {
-            for (String count : List.of("source_features", "invalid_geometries", "repaired_geometries",
-                    "unrepairable_geometries", "missing_geometries", "dropped_z", "dropped_m", "geometry_type",
-                    "source_crs", "layer")) {
+            for (String count : List.of("source_features", "missing_geometries", "dropped_z", "dropped_m",
+                    "geometry_type", "source_crs", "layer")) {
                 result.put(count, prepared.get(count));
             }
         });
@@ -100,7 +103,9 @@ class VectorWorkflow implements Workflow {
     @Bean
     @SuppressWarnings("unchecked")
     TaskHandler vectorLoadHandler(ChunkLoader loader) {
-        return TaskHandler.of(LOAD, TaskClass.HEAVY, input -> loader.load(input.jobId(), (Map<String, Object>) input.parameters()
+        // No GDAL process and little memory: a chunk load streams a blob range into COPY, so it runs in
+        // the light pool, many at once, and PostgreSQL spreads them over its cores.
+        return TaskHandler.of(LOAD, TaskClass.LIGHT, input -> loader.load(input.jobId(), (Map<String, Object>) input.parameters()
                 .get("prepared"), (Map<String, Object>) input.parameters().get("chunk")));
     }
 

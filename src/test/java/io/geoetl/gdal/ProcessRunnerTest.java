@@ -24,6 +24,31 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void streamsStandardOutputToTheReaderAsItIsWritten() throws Exception {
+        ProcessRunner.Streamed<Long> result = ProcessRunner.stream(List.of("sh", "-c",
+                "head -c 3000000 /dev/zero; echo warning >&2"), java.util.Map.of(), Duration.ofSeconds(10),
+                stdout -> stdout.transferTo(java.io.OutputStream.nullOutputStream()));
+
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.value()).isEqualTo(3_000_000L);
+        assertThat(result.stderr()).isEqualTo("warning\n");
+        assertThat(result.readFailure()).isNull();
+    }
+
+    @Test
+    void aFailingReaderKillsAProcessThatWouldWriteForever() throws Exception {
+        ProcessRunner.Streamed<Object> result = ProcessRunner.stream(List.of("yes"), java.util.Map.of(),
+                Duration.ofSeconds(60), stdout -> {
+                    stdout.readNBytes(1000);
+                    throw new IllegalStateException("bad row");
+                });
+
+        assertThat(result.readFailure()).hasMessage("bad row");
+        // yes never exits by itself: a non-zero exit is the kill.
+        assertThat(result.exitCode()).isNotZero();
+    }
+
+    @Test
     void killsTheProcessWhenTheTimeOutPasses() {
         assertThatThrownBy(() -> ProcessRunner.run(List.of("sleep", "30"), Duration.ofMillis(300)))
                 .isInstanceOf(TransientTaskException.class).hasMessageContaining("was killed");

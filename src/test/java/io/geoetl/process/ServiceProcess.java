@@ -36,6 +36,11 @@ final class ServiceProcess implements AutoCloseable {
 
     /** Starts the jar; call {@link #awaitHealthy()} before using it. */
     static ServiceProcess start(String name) throws IOException {
+        return start(name, Map.of());
+    }
+
+    /** Starts the jar with extra environment (roles, for instance). */
+    static ServiceProcess start(String name, Map<String, String> extraEnvironment) throws IOException {
         int port = freePort();
         Path logs = Path.of("target", "process-logs");
         Files.createDirectories(logs);
@@ -61,6 +66,9 @@ final class ServiceProcess implements AutoCloseable {
         env.put("GEOETL_SWEEP_INTERVAL", "PT0.5S");
         env.put("GEOETL_DRAIN_GRACE", "PT1S");
         env.put("GEOETL_API_KEY", API_KEY);
+        // The test context's own ingest watches bronze/auto-ingest/; these processes share that Azurite.
+        env.put("GEOETL_ROLE_INGEST", "false");
+        env.putAll(extraEnvironment);
         return new ServiceProcess(name, port, builder.start());
     }
 

@@ -120,6 +120,27 @@ class ServiceProcessesIT {
         }
     }
 
+    @Test
+    void rolesSplitTheApiFromTheWorkers() throws Exception {
+        try (ServiceProcess api = ServiceProcess.start("role-api", Map.of("GEOETL_ROLE_WORKER", "false"));
+                ServiceProcess worker = ServiceProcess.start("role-worker", Map.of("GEOETL_ROLE_API", "false"))) {
+            api.awaitHealthy();
+            worker.awaitHealthy();
+
+            String jobId = submit(api, "{\"n\": 3, \"message\": \"" + unique() + "\"}");
+
+            assertThat(awaitEnded(api, jobId, Duration.ofSeconds(60))).isEqualTo("completed");
+            HttpResponse<String> refused = worker.get("/api/jobs/status/" + jobId);
+            assertThat(refused.statusCode()).isEqualTo(404);
+            assertThat(Json.readMap(refused.body())).containsEntry("error", "api_role_off");
+            assertThat(worker.get("/api/health").statusCode()).isEqualTo(200);
+            assertThat(worker.get("/actuator/health").statusCode()).isEqualTo(200);
+            // Only the worker ran tasks: the api instance's task counter stayed at zero.
+            assertThat(api.get("/actuator/prometheus").body()).doesNotContain("geoetl_tasks_total{");
+            assertThat(worker.get("/actuator/prometheus").body()).contains("geoetl_tasks_total{");
+        }
+    }
+
     private String submit(ServiceProcess service, String body) throws IOException {
         HttpResponse<String> response = service.post("/api/jobs/submit/hello_world", body, true);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);

@@ -1,0 +1,17 @@
+package io.geoetl.config;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Blob-drop auto-ingest (the ingest role).
+ *
+ * @param enabled      whether this process watches the container
+ * @param container    the watched container
+ * @param prefix       only blobs under this prefix are ingested ("" for all)
+ * @param pollInterval time between two listings
+ */
+@ConfigurationProperties(prefix = "geoetl.ingest")
+public record IngestProperties(boolean enabled, String container, String prefix, Duration pollInterval) {
+}

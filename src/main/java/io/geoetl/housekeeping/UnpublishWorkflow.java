@@ -1,0 +1,163 @@
+package io.geoetl.housekeeping;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.geoetl.catalog.CatalogService;
+import io.geoetl.config.StorageProperties;
+import io.geoetl.error.BadRequestException;
+import io.geoetl.error.PermanentTaskException;
+import io.geoetl.stac.StacRepository;
+import io.geoetl.storage.BlobStore;
+import io.geoetl.vector.VectorParameters;
+import io.geoetl.workflow.JobSummaryContext;
+import io.geoetl.workflow.ParameterField;
+import io.geoetl.workflow.ParameterSchema;
+import io.geoetl.workflow.StageDefinition;
+import io.geoetl.workflow.StagePlanContext;
+import io.geoetl.workflow.TaskClass;
+import io.geoetl.workflow.TaskHandler;
+import io.geoetl.workflow.TaskSpec;
+import io.geoetl.workflow.Workflow;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * unpublish: removes what geoetl published. {@code item_id} (with {@code collection_id}) removes a
+ * STAC item and the assets it points at in the silver container (a COG); {@code target_table} (with
+ * {@code target_schema}) drops a vector table and removes its item from the vectors collection. The
+ * source blobs in bronze are never touched. The collection's extent is recomputed afterwards.
+ */
+@Configuration
+class UnpublishWorkflow implements Workflow {
+
+    static final String TASK = "unpublish";
+    private static final String ITEM_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,255}";
+    private static final String COLLECTION_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
+
+    @Override
+    public String jobType() {
+        return "unpublish";
+    }
+
+    @Override
+    public String description() {
+        return "Remove a STAC item with its COG in silver, or a vector table with its item";
+    }
+
+    @Override
+    public ParameterSchema parameters() {
+        return ParameterSchema.of(
+                ParameterField.optionalString("collection_id", "the item's collection (default for a table: "
+                        + "vectors)", 128, COLLECTION_PATTERN),
+                ParameterField.optionalString("item_id", "the STAC item to remove with its silver assets", 256,
+                        ITEM_PATTERN),
+                ParameterField.optionalString("target_table", "the vector table to drop with its item", 63, null),
+                ParameterField.string("target_schema", "schema of target_table", "geo", 63));
+    }
+
+    @Override
+    public Map<String, Object> complete(Map<String, Object> parameters) {
+        Map<String, Object> completed = new LinkedHashMap<>(parameters);
+        boolean item = parameters.get("item_id") != null;
+        boolean table = parameters.get("target_table") != null;
+        if (item == table) {
+            throw BadRequestException.invalidParameter(item ? "target_table" : "item_id",
+                    "give either item_id (with collection_id) or target_table, not both and not neither");
+        }
+        if (table) {
+            VectorParameters.identifier("target_table", (String) parameters.get("target_table"));
+            VectorParameters.identifier("target_schema", (String) parameters.get("target_schema"));
+            completed.putIfAbsent("collection_id", "vectors");
+            completed.put("item_id", parameters.get("target_schema") + "." + parameters.get("target_table"));
+            completed.put("kind", "table");
+        } else {
+            if (parameters.get("collection_id") == null) {
+                throw BadRequestException.invalidParameter("collection_id", "is required with item_id");
+            }
+            completed.remove("target_schema");
+            completed.put("kind", "item");
+        }
+        return completed;
+    }
+
+    @Override
+    public List<StageDefinition> stages() {
+        return List.of(new StageDefinition("unpublish", TASK));
+    }
+
+    @Override
+    public Stream<TaskSpec> planTasks(int stage, StagePlanContext context) {
+        return Stream.of(new TaskSpec("all", Map.of()));
+    }
+
+    @Override
+    public Map<String, Object> summarize(JobSummaryContext context) {
+        return context.taskResult(1, "all").orElse(Map.of());
+    }
+
+    @Bean
+    TaskHandler unpublishHandler(StacRepository stac, BlobStore blobs, StorageProperties storage, JdbcTemplate jdbc,
+            CatalogService catalog) {
+        return TaskHandler.of(TASK, TaskClass.LIGHT, input -> {
+            Map<String, Object> job = input.jobParameters();
+            String collection = (String) job.get("collection_id");
+            String itemId = (String) job.get("item_id");
+            Optional<Map<String, Object>> item = stac.findItem(collection, itemId);
+            Map<String, Object> result = new LinkedHashMap<>();
+            if ("table".equals(job.get("kind"))) {
+                String schema = (String) job.get("target_schema");
+                String table = (String) job.get("target_table");
+                Boolean exists = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class, "\""
+                        + schema + "\".\"" + table + "\"");
+                if (!exists && item.isEmpty()) {
+                    throw new PermanentTaskException("not_found", "neither table " + schema + "." + table
+                            + " nor its item in collection " + collection + " exists");
+                }
+                if (exists) {
+                    try {
+                        // No CASCADE: a view a user built on the table is theirs to drop first.
+                        jdbc.execute("drop table \"" + schema + "\".\"" + table + "\"");
+                    } catch (org.springframework.dao.DataAccessException e) {
+                        throw new PermanentTaskException("table_in_use", "cannot drop " + schema + "." + table
+                                + ": " + e.getMostSpecificCause().getMessage());
+                    }
+                }
+                result.put("table_dropped", exists ? schema + "." + table : null);
+            } else if (item.isEmpty()) {
+                throw new PermanentTaskException("not_found", "item " + itemId + " not found in collection "
+                        + collection);
+            }
+            List<String> removed = new ArrayList<>();
+            item.ifPresent(document -> removed.addAll(removeSilverAssets(document, blobs, storage)));
+            boolean deleted = stac.deleteItem(collection, itemId);
+            if (deleted) {
+                catalog.refreshCollection(collection);
+            }
+            result.put("item_removed", deleted ? collection + "/" + itemId : null);
+            result.put("blobs_removed", removed);
+            return result;
+        });
+    }
+
+    /** Deletes the item's assets that live in silver; hrefs elsewhere (bronze, other sites) stay. */
+    @SuppressWarnings("unchecked")
+    private static List<String> removeSilverAssets(Map<String, Object> item, BlobStore blobs,
+            StorageProperties storage) {
+        List<String> removed = new ArrayList<>();
+        Map<String, Object> assets = (Map<String, Object>) item.getOrDefault("assets", Map.of());
+        for (Object asset : assets.values()) {
+            String[] location = blobs.parseUrl((String) ((Map<String, Object>) asset).get("href"));
+            if (location != null && location[0].equals(storage.silverContainer())) {
+                blobs.deleteIfExists(location[0], location[1]);
+                removed.add(location[0] + "/" + location[1]);
+            }
+        }
+        return removed;
+    }
+}

@@ -1,0 +1,2 @@
+/** Housekeeping: the unpublish job and the retention of ended jobs. */
+package io.geoetl.housekeeping;

@@ -1,0 +1,98 @@
+package io.geoetl.metrics;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.azure.storage.queue.QueueServiceClient;
+import io.geoetl.config.QueueProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * geoetl's own metrics, next to Camel's route metrics on /actuator/prometheus:
+ * <ul>
+ * <li>{@code geoetl_jobs{job_type,status}}: jobs in the database by type and status (refreshed);</li>
+ * <li>{@code geoetl_queue_depth{queue}}: approximate messages in each Storage Queue (refreshed; on
+ * Service Bus the namespace's own metrics have them);</li>
+ * <li>{@code geoetl_tasks_total{task_type,outcome}}: task attempts that ended (completed, failed,
+ * retried) in this process;</li>
+ * <li>{@code geoetl_stage_duration_seconds{job_type,stage,outcome}}: stage open to stage end;</li>
+ * <li>{@code geoetl_gdal_duration_seconds{step,outcome}}: each GDAL program or helper run.</li>
+ * </ul>
+ * The two gauges come from a periodic query rather than from counting events, so that every
+ * instance reports the same truth whatever it processed itself.
+ */
+@Component
+public class GeoetlMetrics {
+
+    private static final Logger log = LoggerFactory.getLogger(GeoetlMetrics.class);
+
+    private final MeterRegistry registry;
+    private final JdbcTemplate jdbc;
+    private final QueueServiceClient queueService;
+    private final QueueProperties queues;
+    private final MultiGauge jobs;
+    private final MultiGauge queueDepths;
+
+    private final boolean storageQueues;
+
+    public GeoetlMetrics(MeterRegistry registry, JdbcTemplate jdbc, QueueServiceClient queueService,
+            QueueProperties queues, @Value("${geoetl.transport:storage-queue}") String transport) {
+        this.storageQueues = !"servicebus".equals(transport);
+        this.registry = registry;
+        this.jdbc = jdbc;
+        this.queueService = queueService;
+        this.queues = queues;
+        this.jobs = MultiGauge.builder("geoetl.jobs").description("Jobs by type and status").register(registry);
+        this.queueDepths = MultiGauge.builder("geoetl.queue.depth").description("Approximate messages in a queue")
+                .register(registry);
+    }
+
+    public void taskEnded(String taskType, String outcome) {
+        registry.counter("geoetl.tasks", "task_type", taskType, "outcome", outcome).increment();
+    }
+
+    public void stageEnded(String jobType, int stage, String outcome, Duration took) {
+        Timer.builder("geoetl.stage.duration").description("Time from a stage's opening to its end")
+                .tags("job_type", jobType, "stage", Integer.toString(stage), "outcome", outcome).register(registry)
+                .record(took);
+    }
+
+    public void gdalStep(String step, boolean succeeded, Duration took) {
+        Timer.builder("geoetl.gdal.duration").description("Run time of a GDAL program or helper")
+                .tags("step", step, "outcome", succeeded ? "ok" : "error").register(registry).record(took);
+    }
+
+    @Scheduled(initialDelayString = "PT1S", fixedDelayString = "${geoetl.metrics.refresh-interval:PT15S}")
+    public void refresh() {
+        try {
+            List<MultiGauge.Row<?>> rows = new ArrayList<>();
+            jdbc.query("select job_type, status, count(*) from job group by job_type, status", row -> {
+                rows.add(MultiGauge.Row.of(Tags.of("job_type", row.getString(1), "status", row.getString(2)),
+                        row.getLong(3)));
+            });
+            jobs.register(rows, true);
+            if (!storageQueues) {
+                return;
+            }
+            List<MultiGauge.Row<?>> depths = new ArrayList<>();
+            for (String queue : List.of(queues.jobQueue(), queues.taskQueue(), queues.poisonQueue(queues.jobQueue()),
+                    queues.poisonQueue(queues.taskQueue()))) {
+                depths.add(MultiGauge.Row.of(Tags.of("queue", queue), queueService.getQueueClient(queue)
+                        .getProperties().getApproximateMessagesCount()));
+            }
+            queueDepths.register(depths, true);
+        } catch (RuntimeException e) {
+            log.warn("event=metrics_refresh_failed error=\"{}\"", e.toString());
+        }
+    }
+}

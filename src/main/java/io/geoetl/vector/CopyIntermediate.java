@@ -1,0 +1,366 @@
+package io.geoetl.vector;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.geoetl.error.PermanentTaskException;
+
+/**
+ * The vector intermediate: GDAL's PGDump output (PG_USE_COPY) rewritten as PostgreSQL COPY text
+ * that every chunk task can stream into its staging table as is. One pass over the dump, in C-like
+ * byte loops rather than per-feature GDAL calls:
+ * <ul>
+ * <li>features without a geometry (NULL or EMPTY) are dropped and counted;</li>
+ * <li>the geometry family is read from each hex EWKB header: points, lines and polygons may not be
+ * mixed, collections and curves are refused, and any single-part geometry left is wrapped as a
+ * one-part Multi geometry so that the table holds one type;</li>
+ * <li>each kept row gets a sequential fid in front, and every {@code chunkSize} rows the byte offset
+ * is recorded: a chunk is a fid range and a byte range of the file.</li>
+ * </ul>
+ */
+final class CopyIntermediate {
+
+    static final String GEOMETRY_COLUMN = "geom";
+
+    /** An attribute column as GDAL declared it ({@code ALTER TABLE ... ADD COLUMN "name" TYPE}). */
+    record Column(String name, String type) {
+    }
+
+    /** Rows with fid in (afterFid, toFid], bytes [offset, offset + length) of the intermediate. */
+    record Chunk(String key, long afterFid, long toFid, long offset, long length) {
+
+        Map<String, Object> toMap() {
+            Map<String, Object> map = new LinkedHashMap<>();
+            map.put("key", key);
+            map.put("after_fid", afterFid);
+            map.put("to_fid", toFid);
+            map.put("offset", offset);
+            map.put("length", length);
+            return map;
+        }
+    }
+
+    /**
+     * @param fidColumn      name of the fid column written in front of every row
+     * @param columns        attribute columns (not the fid, not the geometry)
+     * @param copyColumns    the column order of every intermediate row, fid first
+     * @param geometryType   MULTIPOINT, MULTILINESTRING or MULTIPOLYGON
+     * @param sourceFeatures rows GDAL wrote
+     * @param features       rows kept
+     * @param missing        rows dropped for a NULL or EMPTY geometry
+     * @param chunks         the chunk plan
+     */
+    record Result(String fidColumn, List<Column> columns, List<String> copyColumns, String geometryType,
+            long sourceFeatures, long features, long missing, List<Chunk> chunks) {
+    }
+
+    private static final Pattern ADD_COLUMN = Pattern.compile(
+            "^ALTER TABLE .+? ADD COLUMN (\"(?:[^\"]|\"\")+\") (.+?);$");
+    /** Types GDAL's PostgreSQL writer declares; anything else is refused rather than run as SQL. */
+    private static final Pattern SAFE_TYPE = Pattern.compile(
+            "^[A-Za-z][A-Za-z0-9 ]*(\\(\\d+(,\\d+)?\\))?( WITH(OUT)? TIME ZONE)?(\\[\\])?$");
+    private static final Pattern COPY = Pattern.compile("^COPY .+? \\((.*)\\) FROM STDIN;$");
+    private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")+)\"");
+    private static final String[] FAMILIES = {null, "point", "line", "polygon"};
+    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
+    private static final int SRID_FLAG = 0x20000000;
+    private static final int FLAGS = 0xF0000000;
+    /** Marks a geometry field that is written as GDAL wrote it. */
+    private static final byte[] UNCHANGED = new byte[0];
+
+    private CopyIntermediate() {
+    }
+
+    /** Reads GDAL's dump from {@code dump} and writes the intermediate rows to {@code out}. */
+    static Result write(InputStream dump, OutputStream out, long chunkSize) throws IOException {
+        return new Writer(new LineReader(dump), out, chunkSize).run();
+    }
+
+    private static final class Writer {
+
+        private final LineReader reader;
+        private final OutputStream out;
+        private final long chunkSize;
+        private final List<Column> columns = new ArrayList<>();
+        private final List<Chunk> chunks = new ArrayList<>();
+        private final TreeSet<String> families = new TreeSet<>();
+        private long written;
+        private long chunkStart;
+        private long sourceFeatures;
+        private long features;
+        private long missing;
+
+        Writer(LineReader reader, OutputStream out, long chunkSize) {
+            this.reader = reader;
+            this.out = out;
+            this.chunkSize = chunkSize;
+        }
+
+        Result run() throws IOException {
+            List<String> copyColumns = null;
+            while (copyColumns == null && reader.next()) {
+                String line = reader.text();
+                Matcher added = ADD_COLUMN.matcher(line);
+                Matcher copy = COPY.matcher(line);
+                if (added.matches()) {
+                    columns.add(column(unquote(added.group(1)), added.group(2)));
+                } else if (copy.matches()) {
+                    copyColumns = new ArrayList<>();
+                    Matcher quoted = QUOTED.matcher(copy.group(1));
+                    while (quoted.find()) {
+                        copyColumns.add(quoted.group(1).replace("\"\"", "\""));
+                    }
+                }
+            }
+            String fidColumn = "ogc_fid";
+            if (copyColumns == null) {
+                // GDAL writes no COPY block for a layer without features.
+                return new Result(fidColumn, columns, List.of(), null, 0, 0, 0, List.of());
+            }
+            int geometryField = copyColumns.indexOf(GEOMETRY_COLUMN);
+            if (geometryField < 0) {
+                throw new PermanentTaskException("invalid_vector", "the layer has no geometry column");
+            }
+            if (copyColumns.contains(fidColumn)) {
+                fidColumn = "geoetl_fid";
+            }
+            while (reader.next() && !reader.isEndOfData()) {
+                sourceFeatures++;
+                row(geometryField);
+            }
+            if (features > (chunks.isEmpty() ? 0 : chunks.get(chunks.size() - 1).toFid())) {
+                chunks.add(chunk());
+            }
+            if (families.size() > 1) {
+                throw new PermanentTaskException("mixed_geometry_types", "the layer mixes " + String.join(" and ",
+                        families.stream().map(family -> family + "s").toList()) + "; a table holds one geometry "
+                        + "type: split the file by geometry type first");
+            }
+            List<String> rowColumns = new ArrayList<>(List.of(fidColumn));
+            rowColumns.addAll(copyColumns);
+            String geometryType = families.isEmpty() ? null : "MULTI" + switch (families.first()) {
+                case "point" -> "POINT";
+                case "line" -> "LINESTRING";
+                default -> "POLYGON";
+            };
+            return new Result(fidColumn, columns, rowColumns, geometryType, sourceFeatures, features, missing,
+                    chunks);
+        }
+
+        private void row(int geometryField) throws IOException {
+            byte[] line = reader.bytes();
+            int length = reader.length();
+            int start = fieldStart(line, length, geometryField);
+            int end = fieldEnd(line, length, start);
+            byte[] geometry = geometry(line, start, end);
+            if (geometry == null) {
+                missing++;
+                return;
+            }
+            features++;
+            byte[] fid = Long.toString(features).getBytes(StandardCharsets.US_ASCII);
+            out.write(fid);
+            out.write('\t');
+            if (geometry == UNCHANGED) {
+                out.write(line, 0, length);
+                written += length;
+            } else {
+                out.write(line, 0, start);
+                out.write(geometry);
+                out.write(line, end, length - end);
+                written += start + geometry.length + (length - end);
+            }
+            out.write('\n');
+            written += fid.length + 2;
+            if (features % chunkSize == 0) {
+                chunks.add(chunk());
+            }
+        }
+
+        private Chunk chunk() {
+            Chunk chunk = new Chunk(String.format("chunk_%04d", chunks.size()), chunks.isEmpty() ? 0
+                    : chunks.get(chunks.size() - 1).toFid(), features, chunkStart, written - chunkStart);
+            chunkStart = written;
+            return chunk;
+        }
+
+        /**
+         * The hex EWKB to write for the field at [start, end), the field itself when it needs no change,
+         * or null for a missing or empty geometry.
+         */
+        private byte[] geometry(byte[] line, int start, int end) {
+            if (end - start == 2 && line[start] == '\\' && line[start + 1] == 'N') {
+                return null;
+            }
+            if (end - start < 10) {
+                throw new PermanentTaskException("invalid_vector", "unreadable geometry in feature " + sourceFeatures);
+            }
+            boolean little = line[start + 1] == '1';
+            int type = (int) uint32(line, start + 2, little);
+            int base = (type & ~FLAGS) % 1000;
+            int header = 10 + ((type & SRID_FLAG) != 0 ? 8 : 0);
+            long parts = end - start >= header + 8 ? uint32(line, start + header, little) : -1;
+            if (base >= 1 && base <= 7 && base != 1 && parts == 0) {
+                return null;
+            }
+            if (base < 1 || base > 6) {
+                throw new PermanentTaskException("unsupported_geometry", "the layer holds geometry collections or "
+                        + "curves, which geoetl cannot load as one geometry type (feature " + sourceFeatures + ")");
+            }
+            families.add(FAMILIES[base > 3 ? base - 3 : base]);
+            if (base > 3) {
+                return UNCHANGED;
+            }
+            // A single-part geometry: the same bytes inside a one-part Multi header of the same byte order.
+            byte[] wrapped = new byte[(end - start) + 18];
+            int at = 0;
+            wrapped[at++] = line[start];
+            wrapped[at++] = line[start + 1];
+            at = hex(wrapped, at, (type & FLAGS) | (base + 3), little);
+            if ((type & SRID_FLAG) != 0) {
+                System.arraycopy(line, start + 10, wrapped, at, 8);
+                at += 8;
+            }
+            at = hex(wrapped, at, 1, little);
+            wrapped[at++] = line[start];
+            wrapped[at++] = line[start + 1];
+            at = hex(wrapped, at, type & ~SRID_FLAG, little);
+            System.arraycopy(line, start + header, wrapped, at, end - start - header);
+            return Arrays.copyOf(wrapped, at + end - start - header);
+        }
+    }
+
+    /** Start of field {@code index} of a COPY text row; a backslash escapes the byte after it. */
+    static int fieldStart(byte[] line, int length, int index) {
+        int field = 0;
+        for (int i = 0; i < length && field < index; i++) {
+            if (line[i] == '\\') {
+                i++;
+            } else if (line[i] == '\t' && ++field == index) {
+                return i + 1;
+            }
+        }
+        if (field < index) {
+            throw new PermanentTaskException("invalid_vector", "a row of GDAL's output has too few fields");
+        }
+        return 0;
+    }
+
+    static int fieldEnd(byte[] line, int length, int start) {
+        for (int i = start; i < length; i++) {
+            if (line[i] == '\\') {
+                i++;
+            } else if (line[i] == '\t') {
+                return i;
+            }
+        }
+        return length;
+    }
+
+    private static long uint32(byte[] hex, int at, boolean little) {
+        long value = 0;
+        for (int i = 0; i < 4; i++) {
+            int index = little ? 3 - i : i;
+            value = (value << 8) | (nibble(hex[at + 2 * index]) << 4) | nibble(hex[at + 2 * index + 1]);
+        }
+        return value;
+    }
+
+    private static int hex(byte[] target, int at, int value, boolean little) {
+        for (int i = 0; i < 4; i++) {
+            int octet = (little ? value >>> (8 * i) : value >>> (8 * (3 - i))) & 0xFF;
+            target[at++] = HEX[octet >>> 4];
+            target[at++] = HEX[octet & 0xF];
+        }
+        return at;
+    }
+
+    private static int nibble(byte digit) {
+        return digit <= '9' ? digit - '0' : (digit & ~0x20) - 'A' + 10;
+    }
+
+    private static Column column(String name, String declaration) {
+        String type = declaration.replaceFirst("(?i) (NOT NULL|DEFAULT|UNIQUE)\\b.*$", "").strip();
+        if (!SAFE_TYPE.matcher(type).matches()) {
+            throw new PermanentTaskException("unsupported_field_type", "field '" + name + "' has a type geoetl "
+                    + "does not load: " + type);
+        }
+        return new Column(name, type);
+    }
+
+    private static String unquote(String quoted) {
+        return quoted.substring(1, quoted.length() - 1).replace("\"\"", "\"");
+    }
+
+    /**
+     * COPY text rows, one at a time, from a stream: a row ends at a newline that no backslash escapes
+     * (GDAL writes a newline inside a value as backslash + newline).
+     */
+    private static final class LineReader {
+
+        private final InputStream in;
+        private final byte[] buffer = new byte[1 << 16];
+        private int position;
+        private int limit;
+        private byte[] line = new byte[1 << 12];
+        private int length;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        boolean next() throws IOException {
+            length = 0;
+            boolean escaped = false;
+            while (true) {
+                if (position == limit) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedIOException("interrupted while reading GDAL's output");
+                    }
+                    limit = in.read(buffer);
+                    position = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        return length > 0;
+                    }
+                }
+                byte b = buffer[position++];
+                if (b == '\n' && !escaped) {
+                    return true;
+                }
+                escaped = !escaped && b == '\\';
+                if (length == line.length) {
+                    line = Arrays.copyOf(line, line.length * 2);
+                }
+                line[length++] = b;
+            }
+        }
+
+        byte[] bytes() {
+            return line;
+        }
+
+        int length() {
+            return length;
+        }
+
+        String text() {
+            return new String(line, 0, length, StandardCharsets.UTF_8);
+        }
+
+        boolean isEndOfData() {
+            return length == 2 && line[0] == '\\' && line[1] == '.';
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package io.geoetl.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import io.geoetl.error.PermanentTaskException;
+import org.junit.jupiter.api.Test;
+
+class CopyIntermediateTest {
+
+    /** A one-ring triangle after the polygon's type (and SRID) header: ring count, point count, coordinates. */
+    private static final String RING = "01000000" + "04000000"
+            + "0000000000000000" + "0000000000000000" + "000000000000F03F" + "0000000000000000"
+            + "000000000000F03F" + "000000000000F03F" + "0000000000000000" + "0000000000000000";
+    private static final String MULTIPOLYGON = "0106000020E6100000" + "01000000" + "0103000000" + RING;
+    private static final String HEADER = """
+            SET standard_conforming_strings = OFF;
+            BEGIN;
+            CREATE TABLE "public"."data" ( "ogc_fid" SERIAL, CONSTRAINT "data_pk" PRIMARY KEY ("ogc_fid") );
+            SELECT AddGeometryColumn('public','data','geom',4326,'GEOMETRY',2);
+            ALTER TABLE "public"."data" ADD COLUMN "name" VARCHAR(80) NOT NULL DEFAULT 'x';
+            ALTER TABLE "public"."data" ADD COLUMN "area \"\"m2\"\"" NUMERIC(12,3);
+            COPY "public"."data" ("geom", "name", "area \"\"m2\"\"") FROM STDIN;
+            """;
+    private static final String FOOTER = "\\.\nEND;\nCOMMIT;\n";
+
+    @Test
+    void keepsRowsByteForByteWithAFidInFrontAndDropsMissingAndEmptyGeometries() throws Exception {
+        String escaped = "tab\\\there, newline\\\nthere, backslash \\\\";
+        String dump = HEADER + MULTIPOLYGON + "\t" + escaped + "\t1.5\n"
+                + "\\N\tno geometry\t\\N\n"
+                + "0106000020E610000000000000\tempty\t\\N\n"
+                + "0107000020E610000000000000\tempty collection\t\\N\n"
+                + MULTIPOLYGON + "\tsecond\t2\n" + FOOTER;
+
+        Written written = write(dump, 10);
+
+        assertThat(written.text()).isEqualTo("1\t" + MULTIPOLYGON + "\t" + escaped + "\t1.5\n2\t" + MULTIPOLYGON
+                + "\tsecond\t2\n");
+        CopyIntermediate.Result result = written.result();
+        assertThat(result.sourceFeatures()).isEqualTo(5);
+        assertThat(result.features()).isEqualTo(2);
+        assertThat(result.missing()).isEqualTo(3);
+        assertThat(result.geometryType()).isEqualTo("MULTIPOLYGON");
+        assertThat(result.fidColumn()).isEqualTo("ogc_fid");
+        assertThat(result.copyColumns()).containsExactly("ogc_fid", "geom", "name", "area \"m2\"");
+        assertThat(result.columns()).containsExactly(new CopyIntermediate.Column("name", "VARCHAR(80)"),
+                new CopyIntermediate.Column("area \"m2\"", "NUMERIC(12,3)"));
+    }
+
+    @Test
+    void wrapsSinglePartGeometriesAsOnePartMultiInEitherByteOrder() throws Exception {
+        String little = "0103000020E6100000" + RING;
+        String big = "00" + "20000003" + "000010E6" + "00000001" + "00000004" + "0".repeat(64);
+        String dump = HEADER + little + "\ta\t1\n" + big + "\tb\t2\n" + FOOTER;
+
+        String text = write(dump, 10).text();
+
+        assertThat(text).isEqualTo("1\t" + MULTIPOLYGON + "\ta\t1\n2\t00" + "20000006" + "000010E6" + "00000001"
+                + "00" + "00000003" + "00000001" + "00000004" + "0".repeat(64) + "\tb\t2\n");
+    }
+
+    @Test
+    void chunksPartitionTheFileByFidAndByteRanges() throws Exception {
+        StringBuilder dump = new StringBuilder(HEADER);
+        for (int i = 1; i <= 5; i++) {
+            dump.append(MULTIPOLYGON).append("\trow ").append(i).append("\t").append(i).append('\n');
+        }
+        dump.append(FOOTER);
+
+        Written written = write(dump.toString(), 2);
+
+        List<CopyIntermediate.Chunk> chunks = written.result().chunks();
+        assertThat(chunks).extracting(CopyIntermediate.Chunk::key).containsExactly("chunk_0000", "chunk_0001",
+                "chunk_0002");
+        assertThat(chunks).extracting(CopyIntermediate.Chunk::afterFid).containsExactly(0L, 2L, 4L);
+        assertThat(chunks).extracting(CopyIntermediate.Chunk::toFid).containsExactly(2L, 4L, 5L);
+        byte[] bytes = written.bytes();
+        long end = 0;
+        for (CopyIntermediate.Chunk chunk : chunks) {
+            assertThat(chunk.offset()).isEqualTo(end);
+            end = chunk.offset() + chunk.length();
+            String slice = new String(bytes, (int) chunk.offset(), (int) chunk.length(), StandardCharsets.UTF_8);
+            assertThat(slice.lines().map(line -> line.substring(0, line.indexOf('\t'))).toList()).containsExactly(
+                    java.util.stream.LongStream.rangeClosed(chunk.afterFid() + 1, chunk.toFid()).mapToObj(
+                            Long::toString).toArray(String[]::new));
+        }
+        assertThat(end).isEqualTo(bytes.length);
+    }
+
+    @Test
+    void refusesMixedFamiliesCollectionsAndUnsafeTypes() throws Exception {
+        String point = "0104000020E6100000" + "01000000" + "0101000000" + "0".repeat(32);
+        assertThatThrownBy(() -> write(HEADER + point + "\ta\t1\n" + MULTIPOLYGON + "\tb\t2\n" + FOOTER, 10))
+                .isInstanceOf(PermanentTaskException.class).hasMessageContaining("mixes points and polygons");
+        String collection = "0107000020E6100000" + "01000000" + "0101000000" + "0".repeat(32);
+        assertThatThrownBy(() -> write(HEADER + collection + "\ta\t1\n" + FOOTER, 10))
+                .isInstanceOf(PermanentTaskException.class).hasMessageContaining("geometry collections or curves");
+        String unsafe = HEADER.replace("NUMERIC(12,3)", "INTEGER); DROP TABLE job; --");
+        assertThatThrownBy(() -> write(unsafe + MULTIPOLYGON + "\ta\t1\n" + FOOTER, 10))
+                .isInstanceOf(PermanentTaskException.class).hasMessageContaining("type geoetl does not load");
+    }
+
+    @Test
+    void aLayerWithoutFeaturesHasNoRowsAndNoChunks() throws Exception {
+        Written written = write(HEADER.substring(0, HEADER.indexOf("COPY")) + "END;\nCOMMIT;\n", 10);
+
+        assertThat(written.bytes()).isEmpty();
+        assertThat(written.result().features()).isZero();
+        assertThat(written.result().chunks()).isEmpty();
+    }
+
+    private record Written(CopyIntermediate.Result result, byte[] bytes) {
+        String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
+
+    private Written write(String dump, long chunkSize) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CopyIntermediate.Result result = CopyIntermediate.write(new ByteArrayInputStream(dump.getBytes(
+                StandardCharsets.UTF_8)), out, chunkSize);
+        return new Written(result, out.toByteArray());
+    }
+}
