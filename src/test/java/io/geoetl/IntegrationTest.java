@@ -7,7 +7,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.geoetl.orchestration.Json;
@@ -86,7 +88,7 @@ public abstract class IntegrationTest {
         }, deadline, "job " + jobId + " to end");
     }
 
-    protected static <T> T awaitValue(Supplier<T> probe, java.util.function.Predicate<T> done, Duration deadline,
+    protected static <T> T awaitValue(Supplier<T> probe, Predicate<T> done, Duration deadline,
             String what) {
         Instant until = Instant.now().plus(deadline);
         T last = probe.get();
@@ -116,6 +118,6 @@ public abstract class IntegrationTest {
 
     /** A value unique to this run, so job ids never collide with earlier tests. */
     protected static String unique(String label) {
-        return label + "-" + java.util.UUID.randomUUID();
+        return label + "-" + UUID.randomUUID();
     }
 }

@@ -3,6 +3,7 @@ package io.geoetl.api;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.azure.storage.blob.BlobServiceClient;
 import com.azure.storage.queue.QueueServiceClient;
@@ -65,7 +66,7 @@ public class HealthApi {
         return new ApiResponse(healthy ? 200 : 503, body, Map.of());
     }
 
-    private static Map<String, Object> check(java.util.function.Supplier<Map<String, Object>> probe) {
+    private static Map<String, Object> check(Supplier<Map<String, Object>> probe) {
         Map<String, Object> result = new LinkedHashMap<>();
         try {
             result.put("status", "ok");

@@ -1,11 +1,14 @@
 package io.geoetl.api;
 
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geoetl.error.BadRequestException;
@@ -26,7 +29,7 @@ import org.springframework.stereotype.Component;
 @Component("jobsApi")
 public class JobsApi {
 
-    private static final List<String> JOB_STATUSES = java.util.Arrays.stream(JobStatus.values())
+    private static final List<String> JOB_STATUSES = Arrays.stream(JobStatus.values())
             .map(JobStatus::db).toList();
     private static final List<String> TASK_STATUSES = List.of("pending", "queued", "processing", "completed",
             "failed", "cancelled");
@@ -113,7 +116,7 @@ public class JobsApi {
         JsonNode node;
         try {
             node = mapper.readTree(body);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new BadRequestException("invalid_json", "request body is not valid JSON: "
                     + e.getOriginalMessage(), Map.of());
         }
@@ -132,7 +135,7 @@ public class JobsApi {
         }
         try {
             return OffsetDateTime.parse(before);
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             throw new BadRequestException("invalid_parameter", "before must be an RFC 3339 timestamp",
                     Map.of("field", "before"));
         }

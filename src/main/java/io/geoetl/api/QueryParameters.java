@@ -1,5 +1,6 @@
 package io.geoetl.api;
 
+import java.util.Collection;
 import java.util.Map;
 
 import io.geoetl.error.BadRequestException;
@@ -26,7 +27,7 @@ final class QueryParameters {
         return text == null || text.isBlank() ? null : integer(name, text);
     }
 
-    static String oneOf(String name, String text, java.util.Collection<String> allowed) {
+    static String oneOf(String name, String text, Collection<String> allowed) {
         if (text == null || text.isBlank()) {
             return null;
         }

@@ -1,9 +1,14 @@
 package io.geoetl.catalog;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.geoetl.error.PermanentTaskException;
@@ -31,14 +36,14 @@ public class CatalogService {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("name", blobName);
         FileKind kind = FileKind.of(blobName);
-        summary.put("kind", kind.name().toLowerCase(java.util.Locale.ROOT));
+        summary.put("kind", kind.name().toLowerCase(Locale.ROOT));
         if (kind == FileKind.OTHER) {
             summary.put("size", blobs.describe(container, blobName).size());
             return summary;
         }
         try (WorkDir work = WorkDir.create()) {
             Path local = work.download(blobs, container, blobName);
-            summary.put("size", java.nio.file.Files.size(local));
+            summary.put("size", Files.size(local));
             if (kind == FileKind.RASTER) {
                 Map<String, Object> info = gdal.rasterInfo(local);
                 summary.put("driver", info.get("driverShortName"));
@@ -54,8 +59,8 @@ public class CatalogService {
                         .map(layer -> Map.of("name", ((Map<?, ?>) layer).get("name"), "feature_count",
                                 ((Map<?, ?>) layer).get("feature_count"))).toList() : List.of());
             }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return summary;
     }
@@ -83,7 +88,7 @@ public class CatalogService {
         stac.ensureCollection(collectionId, StacItems.collection(collectionId, "Files catalogued by geoetl"));
         stac.upsertItem(collectionId, item);
         return Map.of("item_id", itemId, "collection_id", collectionId, "kind",
-                kind.name().toLowerCase(java.util.Locale.ROOT));
+                kind.name().toLowerCase(Locale.ROOT));
     }
 
     /** Recomputes a collection's extent and summaries from its items. */
@@ -105,7 +110,7 @@ public class CatalogService {
     }
 
     private static String iso(Object timestamp) {
-        if (timestamp instanceof java.sql.Timestamp sql) {
+        if (timestamp instanceof Timestamp sql) {
             return sql.toInstant().toString();
         }
         if (timestamp instanceof OffsetDateTime offset) {

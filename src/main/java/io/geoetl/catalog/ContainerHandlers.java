@@ -1,6 +1,7 @@
 package io.geoetl.catalog;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -11,8 +12,8 @@ import java.util.PriorityQueue;
 import java.util.TreeMap;
 
 import io.geoetl.storage.BlobStore;
-import io.geoetl.workflow.TaskHandler;
 import io.geoetl.workflow.TaskClass;
+import io.geoetl.workflow.TaskHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -103,7 +104,7 @@ class ContainerHandlers {
         if (filter == null || String.valueOf(filter).isBlank()) {
             return List.of();
         }
-        return java.util.Arrays.stream(String.valueOf(filter).split(",")).map(String::trim)
+        return Arrays.stream(String.valueOf(filter).split(",")).map(String::trim)
                 .map(ext -> ext.startsWith(".") ? ext.substring(1) : ext).map(ext -> ext.toLowerCase(Locale.ROOT))
                 .filter(ext -> !ext.isEmpty()).toList();
     }

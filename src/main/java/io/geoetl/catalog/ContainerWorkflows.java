@@ -1,5 +1,6 @@
 package io.geoetl.catalog;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,7 +29,7 @@ final class ContainerWorkflows {
     /** One task per listed file, keyed by a hash of its name (names can be long and hold any character). */
     static Stream<TaskSpec> perListedFile(StagePlanContext context, Map<String, Object> extra) {
         return context.completedTasks(1).flatMap(listing -> files(listing).stream()).map(name -> {
-            Map<String, Object> parameters = new java.util.HashMap<>(extra);
+            Map<String, Object> parameters = new HashMap<>(extra);
             parameters.put("blob_name", name);
             return new TaskSpec("f_" + Ids.sha256(name).substring(0, 24), parameters);
         });

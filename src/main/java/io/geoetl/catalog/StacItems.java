@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class StacItems {
         collection.put("description", description);
         collection.put("license", "proprietary");
         collection.put("extent", Map.of("spatial", Map.of("bbox", List.of(List.of(-180, -90, 180, 90))),
-                "temporal", Map.of("interval", List.of(java.util.Arrays.asList(null, null)))));
+                "temporal", Map.of("interval", List.of(Arrays.asList(null, null)))));
         collection.put("links", List.of());
         return collection;
     }

@@ -10,8 +10,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
+import io.geoetl.config.StorageProperties;
+import io.geoetl.error.GeoetlException;
 import io.geoetl.error.PermanentTaskException;
+import io.geoetl.metrics.GeoetlMetrics;
 import io.geoetl.orchestration.Json;
 import org.springframework.stereotype.Component;
 
@@ -29,7 +35,7 @@ public class Gdal {
     public static final List<String> VECTOR_DRIVERS = List.of("GeoJSON", "GeoJSONSeq", "ESRI Shapefile", "GPKG",
             "CSV", "KML", "LIBKML", "FlatGeobuf");
 
-    private static final java.util.regex.Pattern READ_DAMAGE = java.util.regex.Pattern.compile(
+    private static final Pattern READ_DAMAGE = Pattern.compile(
             "(?i)IO error|TIFFRead|IReadBlock|Read error|truncated|corrupt");
     private static final Duration INFO_TIMEOUT = Duration.ofMinutes(10);
     /** Debian's python3 has the osgeo bindings; a python3 earlier on PATH may not. */
@@ -39,9 +45,9 @@ public class Gdal {
     /** Every GDAL process gets the storage credentials in its environment, for /vsiaz/ reads. */
     private final Map<String, String> environment;
 
-    private final io.geoetl.metrics.GeoetlMetrics metrics;
+    private final GeoetlMetrics metrics;
 
-    public Gdal(io.geoetl.config.StorageProperties storage, io.geoetl.metrics.GeoetlMetrics metrics) {
+    public Gdal(StorageProperties storage, GeoetlMetrics metrics) {
         this.environment = Map.of("AZURE_STORAGE_CONNECTION_STRING", storage.connectionString());
         this.metrics = metrics;
     }
@@ -107,7 +113,7 @@ public class Gdal {
                     RASTER_DRIVERS) + "): " + firstLine(result.stderr()));
         }
         // A truncated or corrupt file may still open (exit code 0) with only I/O warnings on stderr.
-        java.util.regex.Matcher damage = READ_DAMAGE.matcher(result.stderr());
+        Matcher damage = READ_DAMAGE.matcher(result.stderr());
         if (damage.find()) {
             throw new PermanentTaskException("corrupt_raster", "the raster is truncated or corrupt: "
                     + result.stderr().lines().filter(line -> READ_DAMAGE.matcher(line).find()).findFirst()
@@ -192,19 +198,19 @@ public class Gdal {
                 timeout, rows);
         metrics.gdalStep("vector_prepare", result.exitCode() == 0 && result.readFailure() == null,
                 Duration.ofNanos(System.nanoTime() - started));
-        if (result.exitCode() != 0 && !(result.readFailure() instanceof io.geoetl.error.GeoetlException)) {
+        if (result.exitCode() != 0 && !(result.readFailure() instanceof GeoetlException)) {
             throw new PermanentTaskException("invalid_vector", firstLine(result.stderr()));
         }
         if (result.readFailure() instanceof RuntimeException failure) {
             throw failure;
         }
         if (result.readFailure() != null) {
-            throw new java.io.UncheckedIOException("reading GDAL's output", (java.io.IOException) result.readFailure());
+            throw new UncheckedIOException("reading GDAL's output", (IOException) result.readFailure());
         }
         return result.value();
     }
 
-    private final Map<String, Path> scripts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Path> scripts = new ConcurrentHashMap<>();
 
     private Path script(String resource) {
         return scripts.computeIfAbsent(resource, Gdal::extract);

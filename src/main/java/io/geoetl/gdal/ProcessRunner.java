@@ -3,12 +3,15 @@ package io.geoetl.gdal;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.geoetl.error.TransientTaskException;
 
@@ -29,11 +32,11 @@ public final class ProcessRunner {
     }
 
     public static Result run(List<String> command, Duration timeout) throws InterruptedException {
-        return run(command, java.util.Map.of(), timeout);
+        return run(command, Map.of(), timeout);
     }
 
     /** As {@link #run(List, Duration)} with extra environment variables (credentials stay off the command line). */
-    public static Result run(List<String> command, java.util.Map<String, String> environment, Duration timeout)
+    public static Result run(List<String> command, Map<String, String> environment, Duration timeout)
             throws InterruptedException {
         Process process;
         try {
@@ -78,7 +81,7 @@ public final class ProcessRunner {
      * the output is consumed as it is produced (no file in between). A reader that fails kills the
      * process; so do the time-out and an interrupt.
      */
-    public static <T> Streamed<T> stream(List<String> command, java.util.Map<String, String> environment,
+    public static <T> Streamed<T> stream(List<String> command, Map<String, String> environment,
             Duration timeout, OutputReader<T> reader) throws InterruptedException {
         Process process;
         try {
@@ -91,7 +94,7 @@ public final class ProcessRunner {
                     + e.getMessage(), e);
         }
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> capture(process.getErrorStream()));
-        java.util.concurrent.atomic.AtomicBoolean timedOut = new java.util.concurrent.atomic.AtomicBoolean();
+        AtomicBoolean timedOut = new AtomicBoolean();
         CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {
             timedOut.set(true);
             kill(process);
@@ -116,7 +119,7 @@ public final class ProcessRunner {
             throw new TransientTaskException("process_timeout", command.get(0) + " did not finish within "
                     + timeout.toSeconds() + " s and was killed");
         }
-        if (failure instanceof java.io.InterruptedIOException) {
+        if (failure instanceof InterruptedIOException) {
             throw new InterruptedException("interrupted while reading the output of " + command.get(0));
         }
         return new Streamed<>(process.exitValue(), value, failure, stderr.join());

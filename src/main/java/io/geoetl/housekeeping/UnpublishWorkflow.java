@@ -25,6 +25,7 @@ import io.geoetl.workflow.TaskSpec;
 import io.geoetl.workflow.Workflow;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -123,7 +124,7 @@ class UnpublishWorkflow implements Workflow {
                     try {
                         // No CASCADE: a view a user built on the table is theirs to drop first.
                         jdbc.execute("drop table \"" + schema + "\".\"" + table + "\"");
-                    } catch (org.springframework.dao.DataAccessException e) {
+                    } catch (DataAccessException e) {
                         throw new PermanentTaskException("table_in_use", "cannot drop " + schema + "." + table
                                 + ": " + e.getMostSpecificCause().getMessage());
                     }

@@ -1,6 +1,7 @@
 package io.geoetl.ingest;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import io.geoetl.catalog.FileKind;
@@ -34,7 +35,7 @@ final class IngestRules {
     }
 
     static Decision decide(String name, Set<String> listed) {
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        String lower = name.toLowerCase(Locale.ROOT);
         if (lower.endsWith("/")) {
             return Decision.skip("a folder marker");
         }
@@ -46,7 +47,7 @@ final class IngestRules {
         if (lower.endsWith(".shp")) {
             String stem = name.substring(0, name.length() - 4);
             List<String> missing = SHAPEFILE_NEEDS.stream().filter(extension -> !listed.contains(stem + "."
-                    + extension) && !listed.contains(stem + "." + extension.toUpperCase(java.util.Locale.ROOT)))
+                    + extension) && !listed.contains(stem + "." + extension.toUpperCase(Locale.ROOT)))
                     .toList();
             return missing.isEmpty() ? Decision.submit("process_vector") : new Decision(null, "waiting",
                     "waiting for its " + String.join(", ", missing.stream().map(e -> "." + e).toList()));

@@ -1,6 +1,7 @@
 package io.geoetl.orchestration;
 
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /**
  * A worker's hold on one received message. While the task runs, the lease keeps the message
@@ -10,7 +11,7 @@ import java.time.Duration;
 public interface DeliveryLease {
 
     /** Starts renewing; {@code heartbeat} runs with each renewal and returns false once the attempt lost the task. */
-    void keepAlive(java.util.function.BooleanSupplier heartbeat);
+    void keepAlive(BooleanSupplier heartbeat);
 
     /** The message was handled: it must not come back. */
     void acknowledge();
@@ -22,7 +23,7 @@ public interface DeliveryLease {
     static DeliveryLease none() {
         return new DeliveryLease() {
             @Override
-            public void keepAlive(java.util.function.BooleanSupplier heartbeat) {
+            public void keepAlive(BooleanSupplier heartbeat) {
             }
 
             @Override

@@ -1,5 +1,6 @@
 package io.geoetl.orchestration;
 
+import java.time.Duration;
 import java.util.Map;
 
 import org.springframework.stereotype.Component;
@@ -33,7 +34,7 @@ class FailureRecorder {
                     tasks.complete(id, attempt, false, null, error)
                             .ifPresent(progress -> coordinator.onTaskFinished(progress, false, error, id));
                 } else {
-                    tasks.claim(id, java.time.Duration.ZERO).ifPresent(claimed -> tasks
+                    tasks.claim(id, Duration.ZERO).ifPresent(claimed -> tasks
                             .complete(id, claimed.attempt(), false, null, error)
                             .ifPresent(progress -> coordinator.onTaskFinished(progress, false, error, id)));
                 }

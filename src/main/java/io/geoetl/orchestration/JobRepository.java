@@ -2,6 +2,7 @@ package io.geoetl.orchestration;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,11 +111,11 @@ public class JobRepository {
     }
 
     /** Ends a stage; returns how long it was open. */
-    public java.time.Duration endStage(String jobId, int generation, int stage, Map<String, Object> summary) {
+    public Duration endStage(String jobId, int generation, int stage, Map<String, Object> summary) {
         List<Double> seconds = jdbc.queryForList("update job_stage set ended_at = coalesce(ended_at, now()), result = "
                 + "?::jsonb where job_id = ? and generation = ? and stage = ? returning extract(epoch from ended_at - "
                 + "created_at)::float8", Double.class, Json.write(summary), jobId, generation, stage);
-        return seconds.isEmpty() ? java.time.Duration.ZERO : java.time.Duration.ofNanos((long) (seconds.get(0) * 1e9));
+        return seconds.isEmpty() ? Duration.ZERO : Duration.ofNanos((long) (seconds.get(0) * 1e9));
     }
 
     /** The exactly-once gate of a stage: true only for the one caller whose row goes in. */

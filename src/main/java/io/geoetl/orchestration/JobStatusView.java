@@ -1,6 +1,7 @@
 package io.geoetl.orchestration;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,7 @@ public class JobStatusView {
         }
         List<StageRecord> stageRows = jobs.stages(job.jobId(), job.generation());
         Workflow workflow = catalog.find(job.jobType()).orElse(null);
-        List<Map<String, Object>> stages = new java.util.ArrayList<>();
+        List<Map<String, Object>> stages = new ArrayList<>();
         double doneFraction = 0;
         for (StageRecord stage : stageRows) {
             Map<String, Object> view = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.geoetl.orchestration;
 
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.geoetl.workflow.Workflow;
 import io.geoetl.workflow.WorkflowCatalog;
@@ -36,7 +37,7 @@ public class JobSubmitter {
 
     public Submission submit(String jobType, Map<String, Object> submitted) {
         Workflow workflow = catalog.workflow(jobType);
-        Map<String, Object> parameters = new java.util.TreeMap<>(workflow.complete(
+        Map<String, Object> parameters = new TreeMap<>(workflow.complete(
                 workflow.parameters().canonicalize(submitted)));
         String jobId = Ids.jobId(jobType, parameters);
         boolean created = jobs.insertIfAbsent(jobId, jobType, workflow.stages().size(), parameters);

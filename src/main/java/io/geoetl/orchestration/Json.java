@@ -2,6 +2,7 @@ package io.geoetl.orchestration;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -51,12 +52,12 @@ public final class Json {
     }
 
     /** A JSON array as a list; null gives an empty list. */
-    public static java.util.List<Object> readList(String text) {
+    public static List<Object> readList(String text) {
         if (text == null || text.isEmpty()) {
-            return java.util.List.of();
+            return List.of();
         }
         try {
-            return MAPPER.readValue(text, new TypeReference<java.util.List<Object>>() {
+            return MAPPER.readValue(text, new TypeReference<List<Object>>() {
             });
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package io.geoetl.orchestration;
 
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Queue message bodies. Messages carry ids, never payloads, so every message stays well under a
@@ -90,11 +91,11 @@ public final class Messages {
                 return text;
             }
         }
-        var task = java.util.regex.Pattern.compile("[0-9a-f]{16}-s[0-9]{1,3}-[a-z0-9_]{1,64}").matcher(body);
+        var task = Pattern.compile("[0-9a-f]{16}-s[0-9]{1,3}-[a-z0-9_]{1,64}").matcher(body);
         if (task.find()) {
             return task.group();
         }
-        var job = java.util.regex.Pattern.compile("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])").matcher(body);
+        var job = Pattern.compile("(?<![0-9a-f])[0-9a-f]{64}(?![0-9a-f])").matcher(body);
         return job.find() ? job.group() : null;
     }
 }

@@ -1,5 +1,6 @@
 package io.geoetl.orchestration;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -26,7 +27,7 @@ public class QueueDelivery {
     private static final String TASK_PROPERTY = "geoetl.taskMessage";
     private static final String HEAVY_SLOT_PROPERTY = "geoetl.heavySlot";
     /** Short: a deferred heavy message should be back as soon as a slot may be free. */
-    private static final java.time.Duration DEFER_DELAY = java.time.Duration.ofMillis(250);
+    private static final Duration DEFER_DELAY = Duration.ofMillis(250);
     private static final Logger log = LoggerFactory.getLogger(QueueDelivery.class);
 
     private final TaskWorker worker;

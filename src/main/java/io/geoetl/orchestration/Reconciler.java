@@ -1,8 +1,10 @@
 package io.geoetl.orchestration;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ public class Reconciler {
     void reconcile() {
         // A session-level lock must be taken and released on the same connection, so one connection
         // is held for the whole pass while the repairs use others from the pool.
-        jdbc.execute((java.sql.Connection connection) -> {
+        jdbc.execute((Connection connection) -> {
             if (!advisoryLock(connection, "pg_try_advisory_lock")) {
                 return null;
             }
@@ -72,7 +74,7 @@ public class Reconciler {
         });
     }
 
-    private static boolean advisoryLock(java.sql.Connection connection, String function) throws SQLException {
+    private static boolean advisoryLock(Connection connection, String function) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("select " + function + "(?)")) {
             statement.setLong(1, LOCK_KEY);
             try (ResultSet result = statement.executeQuery()) {
@@ -93,7 +95,7 @@ public class Reconciler {
         report.put("stale_jobs", jdbc.queryForList("select job_id, job_type, status, stage, updated_at from job "
                 + "where status = 'processing' and updated_at < now() - interval '1 hour' order by updated_at "
                 + "limit 100"));
-        report.put("checked_at", java.time.OffsetDateTime.now());
+        report.put("checked_at", OffsetDateTime.now());
         return report;
     }
 

@@ -1,5 +1,6 @@
 package io.geoetl.orchestration;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -143,7 +144,7 @@ public class StageCoordinator {
             return Optional.empty();
         }
         StageDefinition definition = workflow.stages().get(progress.stage() - 1);
-        java.time.Duration took = jobs.endStage(job.jobId(), job.generation(), progress.stage(),
+        Duration took = jobs.endStage(job.jobId(), job.generation(), progress.stage(),
                 stageStatistics(definition, progress));
         metrics.stageEnded(job.jobType(), progress.stage(), stageFails ? "failed" : "completed", took);
         log.info("event=stage_completed job_id={} stage={} tasks={} failed={}", job.jobId(), progress.stage(),

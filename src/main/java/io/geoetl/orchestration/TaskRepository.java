@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -185,7 +186,7 @@ public class TaskRepository {
     public Optional<Map<String, Object>> firstError(String jobId, int generation, int stage) {
         return jdbc.query("select task_id, error_details::text from task where job_id = ? and generation = ? "
                 + "and stage = ? and status = 'failed' limit 1", (rs, row) -> {
-                    Map<String, Object> error = new java.util.LinkedHashMap<>();
+                    Map<String, Object> error = new LinkedHashMap<>();
                     error.put("task_id", rs.getString(1));
                     error.put("error", Json.readMap(rs.getString(2)));
                     return error;

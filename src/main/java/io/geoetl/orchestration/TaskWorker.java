@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -43,7 +44,7 @@ public class TaskWorker {
     private final EngineProperties engine;
     private final ProducerTemplate producer;
     private final RunningTasks running;
-    private final Map<String, Map<String, Object>> parametersByJob = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, Object>> parametersByJob = new ConcurrentHashMap<>();
 
     private final GeoetlMetrics metrics;
 

@@ -1,5 +1,6 @@
 package io.geoetl.raster;
 
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 
@@ -50,7 +51,7 @@ final class MosaicVrt {
 
     private static String join(List<?> values) {
         return String.join(",", values.stream().map(value -> value instanceof Number n
-                ? java.math.BigDecimal.valueOf(n.doubleValue()).toPlainString() : String.valueOf(value)).toList());
+                ? BigDecimal.valueOf(n.doubleValue()).toPlainString() : String.valueOf(value)).toList());
     }
 
     private static String escape(String text) {

@@ -1,11 +1,14 @@
 package io.geoetl.raster;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import io.geoetl.catalog.StacItems;
 import io.geoetl.catalog.WorkDir;
@@ -13,6 +16,7 @@ import io.geoetl.config.RasterProperties;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
+import io.geoetl.orchestration.Ids;
 import io.geoetl.storage.BlobStore;
 import org.springframework.stereotype.Component;
 
@@ -65,7 +69,7 @@ class RasterCogMaker {
                         + String.join("; ", problems));
             }
             // The upload overlaps with reading statistics and hashing the file (both hit the page cache).
-            java.util.concurrent.CompletableFuture<Void> upload = java.util.concurrent.CompletableFuture.runAsync(
+            CompletableFuture<Void> upload = CompletableFuture.runAsync(
                     () -> blobs.upload(storage.silverContainer(), outputBlob, output));
             Map<String, Object> info = gdal.ownFileInfo(output, true);
             mark = lap(timings, "statistics_ms", mark);
@@ -79,7 +83,7 @@ class RasterCogMaker {
             mark = lap(timings, "checksum_ms", mark);
             try {
                 upload.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException cause ? cause : e;
             }
             lap(timings, "upload_wait_ms", mark);
@@ -101,7 +105,7 @@ class RasterCogMaker {
 
     static String tilesCollection(String collection, String itemId) {
         String id = collection + "-" + itemId;
-        return id.length() <= 128 ? id : id.substring(0, 111) + "-" + io.geoetl.orchestration.Ids.sha256(id)
+        return id.length() <= 128 ? id : id.substring(0, 111) + "-" + Ids.sha256(id)
                 .substring(0, 16);
     }
 
@@ -151,6 +155,6 @@ class RasterCogMaker {
 
     /** Full precision, never scientific notation surprises for GDAL's parser. */
     private static String fmt(double value) {
-        return java.math.BigDecimal.valueOf(value).toPlainString();
+        return BigDecimal.valueOf(value).toPlainString();
     }
 }

@@ -1,5 +1,6 @@
 package io.geoetl.raster;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -62,7 +63,7 @@ final class RasterOptions {
 
     /** COG creation options shared by gdal_translate and gdalwarp. */
     static List<String> cogCreationOptions(String compression, String overviewResampling) {
-        List<String> options = new java.util.ArrayList<>(List.of("-of", "COG", "-co", "COMPRESS=" + compression,
+        List<String> options = new ArrayList<>(List.of("-of", "COG", "-co", "COMPRESS=" + compression,
                 "-co", "BIGTIFF=IF_SAFER", "-co", "NUM_THREADS=ALL_CPUS", "-co",
                 "OVERVIEW_RESAMPLING=" + overviewResampling));
         if (List.of("DEFLATE", "LZW", "ZSTD").contains(compression)) {

@@ -1,5 +1,6 @@
 package io.geoetl.raster;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -62,7 +63,7 @@ final class RasterWorkflows {
                 return Stream.of(new TaskSpec(Boolean.TRUE.equals(plan.get("tiled")) ? ONLY : WHOLE,
                         Map.of("plan", plan)));
             }
-            Map<String, Object> compact = new java.util.LinkedHashMap<>(plan);
+            Map<String, Object> compact = new LinkedHashMap<>(plan);
             compact.remove("tiles");
             if (!Boolean.TRUE.equals(plan.get("tiled"))) {
                 return Stream.of(new TaskSpec(WHOLE, Map.of("plan", compact)));
@@ -81,7 +82,7 @@ final class RasterWorkflows {
         public Map<String, Object> summarize(JobSummaryContext context) {
             Map<String, Object> published = context.taskResult(3, ONLY)
                     .or(() -> context.taskResult(3, WHOLE)).orElse(Map.of());
-            Map<String, Object> result = new java.util.LinkedHashMap<>(published);
+            Map<String, Object> result = new LinkedHashMap<>(published);
             result.put("stages", context.stageStatistics());
             return result;
         }

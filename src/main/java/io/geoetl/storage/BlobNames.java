@@ -1,5 +1,6 @@
 package io.geoetl.storage;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -30,7 +31,7 @@ public final class BlobNames {
         if (name == null || name.isEmpty() || name.length() > 1024) {
             throw BadRequestException.invalidParameter(field, "must be a blob name of 1 to 1024 characters");
         }
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        String lower = name.toLowerCase(Locale.ROOT);
         if (lower.contains("://") || lower.startsWith("/") || lower.startsWith("vsi") || lower.contains("/vsi")
                 || CONTROL.matcher(name).find() || name.contains(":")) {
             throw new BadRequestException("invalid_parameter", "parameter '" + field + "' must be a plain blob "

@@ -1,9 +1,14 @@
 package io.geoetl.storage;
 
 import java.io.InputStream;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.OffsetDateTime;
 import java.util.Iterator;
+import java.util.Set;
 
 import com.azure.core.util.Context;
 import com.azure.storage.blob.BlobClient;
@@ -13,13 +18,13 @@ import com.azure.storage.blob.models.BlobItem;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.BlobRequestConditions;
 import com.azure.storage.blob.models.BlobStorageException;
-import com.azure.storage.common.ParallelTransferOptions;
+import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.options.BlobDownloadToFileOptions;
 import com.azure.storage.blob.options.BlobInputStreamOptions;
 import com.azure.storage.blob.options.BlobUploadFromFileOptions;
-import com.azure.storage.blob.models.ListBlobsOptions;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
+import com.azure.storage.common.ParallelTransferOptions;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.error.TransientTaskException;
 import org.springframework.stereotype.Component;
@@ -83,9 +88,9 @@ public class BlobStore {
                     new BlobDownloadToFileOptions(target.toString())
                             .setParallelTransferOptions(new ParallelTransferOptions()
                                     .setBlockSizeLong(8L << 20).setMaxConcurrency(8))
-                            .setOpenOptions(java.util.Set.of(java.nio.file.StandardOpenOption.CREATE,
-                                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
-                                    java.nio.file.StandardOpenOption.WRITE)), null, Context.NONE);
+                            .setOpenOptions(Set.of(StandardOpenOption.CREATE,
+                                    StandardOpenOption.TRUNCATE_EXISTING,
+                                    StandardOpenOption.WRITE)), null, Context.NONE);
         } catch (BlobStorageException e) {
             throw transientOrMissing(container, name, e);
         }
@@ -143,7 +148,7 @@ public class BlobStore {
     public String url(String container, String name) {
         StringBuilder url = new StringBuilder(service.getAccountUrl()).append('/').append(container);
         for (String segment : name.split("/")) {
-            url.append('/').append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+            url.append('/').append(URLEncoder.encode(segment, StandardCharsets.UTF_8)
                     .replace("+", "%20"));
         }
         return url.toString();
@@ -169,7 +174,7 @@ public class BlobStore {
             return null;
         }
         return new String[] {rest.substring(0, slash),
-                java.net.URLDecoder.decode(rest.substring(slash + 1), java.nio.charset.StandardCharsets.UTF_8)};
+                URLDecoder.decode(rest.substring(slash + 1), StandardCharsets.UTF_8)};
     }
 
     private BlobContainerClient existingContainer(String container) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -111,7 +112,7 @@ public final class BlockUploadStream extends OutputStream {
             Thread.currentThread().interrupt();
             failed = true;
             throw new InterruptedIOException("interrupted while uploading " + blob.getBlobName());
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             failed = true;
             throw new IOException("upload of a block of " + blob.getBlobName() + " failed", e.getCause());
         }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 
 import io.geoetl.error.PermanentTaskException;
@@ -56,7 +57,7 @@ final class ArchiveExtractor {
                     }
                 }
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new PermanentTaskException("corrupt_archive", "not a readable zip archive: " + e.getMessage());
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -109,7 +111,7 @@ public final class OrchestrationBench {
         ExecutorService deleters = Executors.newFixedThreadPool(8);
         AtomicInteger consumed = new AtomicInteger();
         long t0 = System.nanoTime();
-        java.util.concurrent.Semaphore window = new java.util.concurrent.Semaphore(256);
+        Semaphore window = new Semaphore(256);
         List<Future<?>> sends = new ArrayList<>();
         Thread producer = new Thread(() -> {
             for (int i = 0; i < messages; i++) {
@@ -125,7 +127,7 @@ public final class OrchestrationBench {
                 throw new IllegalStateException("raw round trip stalled at " + consumed.get() + " of " + messages);
             }
             List<QueueMessageItem> batch = new ArrayList<>();
-            queue.receiveMessages(32, java.time.Duration.ofSeconds(60), null, null).forEach(batch::add);
+            queue.receiveMessages(32, Duration.ofSeconds(60), null, null).forEach(batch::add);
             List<Future<?>> deletes = new ArrayList<>();
             for (QueueMessageItem item : batch) {
                 deletes.add(deleters.submit(() -> {

@@ -3,8 +3,10 @@ package io.geoetl.gdal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -26,8 +28,8 @@ class ProcessRunnerTest {
     @Test
     void streamsStandardOutputToTheReaderAsItIsWritten() throws Exception {
         ProcessRunner.Streamed<Long> result = ProcessRunner.stream(List.of("sh", "-c",
-                "head -c 3000000 /dev/zero; echo warning >&2"), java.util.Map.of(), Duration.ofSeconds(10),
-                stdout -> stdout.transferTo(java.io.OutputStream.nullOutputStream()));
+                "head -c 3000000 /dev/zero; echo warning >&2"), Map.of(), Duration.ofSeconds(10),
+                stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.value()).isEqualTo(3_000_000L);
@@ -37,7 +39,7 @@ class ProcessRunnerTest {
 
     @Test
     void aFailingReaderKillsAProcessThatWouldWriteForever() throws Exception {
-        ProcessRunner.Streamed<Object> result = ProcessRunner.stream(List.of("yes"), java.util.Map.of(),
+        ProcessRunner.Streamed<Object> result = ProcessRunner.stream(List.of("yes"), Map.of(),
                 Duration.ofSeconds(60), stdout -> {
                     stdout.readNBytes(1000);
                     throw new IllegalStateException("bad row");

@@ -3,6 +3,7 @@ package io.geoetl.housekeeping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -43,7 +44,7 @@ class HousekeepingIT extends IntegrationTest {
                 + "\", \"item_id\": \"" + itemId + "\"}"), Duration.ofSeconds(60));
 
         assertThat(unpublished.get("status")).as(unpublished.toString()).isEqualTo("completed");
-        String cog = ((java.util.List<String>) ((Map<String, Object>) unpublished.get("result_data"))
+        String cog = ((List<String>) ((Map<String, Object>) unpublished.get("result_data"))
                 .get("blobs_removed")).get(0);
         assertThat(cog).startsWith("silver/").endsWith(".tif");
         assertThat(blobService.getBlobContainerClient("silver").getBlobClient(cog.substring("silver/".length()))

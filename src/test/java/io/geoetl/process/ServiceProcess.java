@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A whole geoetl service started from the packaged jar, as production runs it, on the process-test
@@ -122,7 +123,7 @@ final class ServiceProcess implements AutoCloseable {
     Duration terminate(Duration limit) throws InterruptedException {
         Instant sent = Instant.now();
         process.destroy();
-        if (!process.waitFor(limit.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError(name + " did not exit within " + limit.toSeconds() + " s of SIGTERM");
         }
         return Duration.between(sent, Instant.now());

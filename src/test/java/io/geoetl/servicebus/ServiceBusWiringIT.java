@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import io.geoetl.orchestration.JobSubmitter;
 import org.apache.camel.CamelContext;
@@ -12,6 +14,7 @@ import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.FromDefinition;
 import org.apache.camel.model.ModelCamelContext;
+import org.apache.camel.model.ProcessorDefinition;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.model.SendDefinition;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -53,7 +56,7 @@ class ServiceBusWiringIT {
     @Autowired
     JdbcTemplate jdbc;
 
-    private final java.util.concurrent.atomic.AtomicInteger tasksDelivered = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger tasksDelivered = new AtomicInteger();
 
     @Test
     void theSameRoutesRunOverServiceBusEndpoints() throws Exception {
@@ -123,10 +126,10 @@ class ServiceBusWiringIT {
                 .findFirst().orElseThrow().getEndpointUri());
     }
 
-    private java.util.stream.Stream<SendDefinition<?>> sends(org.apache.camel.model.ProcessorDefinition<?> step) {
-        java.util.stream.Stream<SendDefinition<?>> own = step instanceof SendDefinition<?> send
-                ? java.util.stream.Stream.of(send) : java.util.stream.Stream.empty();
-        return java.util.stream.Stream.concat(own, step.getOutputs().stream().flatMap(this::sends));
+    private Stream<SendDefinition<?>> sends(ProcessorDefinition<?> step) {
+        Stream<SendDefinition<?>> own = step instanceof SendDefinition<?> send
+                ? Stream.of(send) : Stream.empty();
+        return Stream.concat(own, step.getOutputs().stream().flatMap(this::sends));
     }
 
     private RouteDefinition definition(String routeId) {

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -184,7 +185,7 @@ class StacApiIT extends IntegrationTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static java.util.Optional<String> link(Answer answer, String rel) {
+    private static Optional<String> link(Answer answer, String rel) {
         return ((List<Map<String, Object>>) answer.body().get("links")).stream()
                 .filter(link -> rel.equals(link.get("rel"))).map(link -> (String) link.get("href")).findFirst();
     }

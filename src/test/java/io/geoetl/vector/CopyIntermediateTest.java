@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.LongStream;
 
 import io.geoetl.error.PermanentTaskException;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class CopyIntermediateTest {
             end = chunk.offset() + chunk.length();
             String slice = new String(bytes, (int) chunk.offset(), (int) chunk.length(), StandardCharsets.UTF_8);
             assertThat(slice.lines().map(line -> line.substring(0, line.indexOf('\t'))).toList()).containsExactly(
-                    java.util.stream.LongStream.rangeClosed(chunk.afterFid() + 1, chunk.toFid()).mapToObj(
+                    LongStream.rangeClosed(chunk.afterFid() + 1, chunk.toFid()).mapToObj(
                             Long::toString).toArray(String[]::new));
         }
         assertThat(end).isEqualTo(bytes.length);

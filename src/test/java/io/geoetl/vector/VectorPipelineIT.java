@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.IntegrationTest;
 import io.geoetl.catalog.Samples;
+import io.geoetl.orchestration.Json;
 import io.geoetl.stac.StacValidator;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -108,7 +110,7 @@ class VectorPipelineIT extends IntegrationTest {
         Map<String, Object> status = run("{\"blob_name\": \"" + prefix + "nc.gpkg\", \"target_table\": \"nc_r_"
                 + suffix + "\", \"chunk_size\": 40}");
         String jobId = (String) status.get("job_id");
-        Map<String, Object> prepared = io.geoetl.orchestration.Json.readMap(jdbc.queryForObject(
+        Map<String, Object> prepared = Json.readMap(jdbc.queryForObject(
                 "select result::text from task where job_id = ? and stage = 1", String.class, jobId));
         Map<String, Object> chunk = ((List<Map<String, Object>>) prepared.get("chunks")).get(1);
         // The job has ended and dropped its staging tables: set up empty ones of the same shape again.
@@ -232,7 +234,7 @@ class VectorPipelineIT extends IntegrationTest {
 
     private Map<String, Object> run(String body) {
         String jobId = submit("process_vector", body);
-        Map<String, Object> status = new java.util.LinkedHashMap<>(awaitEnded(jobId, Duration.ofSeconds(120)));
+        Map<String, Object> status = new LinkedHashMap<>(awaitEnded(jobId, Duration.ofSeconds(120)));
         status.put("job_id", jobId);
         return status;
     }
