@@ -35,10 +35,10 @@ public class JobStatusView {
 
     public Map<String, Object> status(String jobId) {
         JobRecord job = job(jobId);
-        Map<Integer, Map<String, Object>> counts = new TreeMap<>();
-        for (Map<String, Object> row : tasks.countsByStageAndStatus(job.jobId(), job.generation())) {
+        Map<Integer, Map<String, Long>> inFlight = new TreeMap<>();
+        for (Map<String, Object> row : tasks.inFlightByStage(job.jobId(), job.generation())) {
             int stage = ((Number) row.get("stage")).intValue();
-            counts.computeIfAbsent(stage, s -> new TreeMap<>()).put((String) row.get("status"),
+            inFlight.computeIfAbsent(stage, s -> new TreeMap<>()).put((String) row.get("status"),
                     ((Number) row.get("tasks")).longValue());
         }
         List<StageRecord> stageRows = jobs.stages(job.jobId(), job.generation());
@@ -52,7 +52,8 @@ public class JobStatusView {
                 view.put("name", workflow.stages().get(stage.stage() - 1).name());
             }
             view.put("task_count", stage.taskCount());
-            view.put("tasks_by_status", counts.getOrDefault(stage.stage(), Map.of()));
+            view.put("tasks_by_status", tasksByStatus(stage, inFlight.getOrDefault(stage.stage(), Map.of()),
+                    job.status().ended()));
             view.put("started_at", stage.createdAt());
             view.put("ended_at", stage.endedAt());
             if (stage.endedAt() != null) {
@@ -71,6 +72,28 @@ public class JobStatusView {
         status.put("result_data", job.resultData());
         status.put("error_details", job.errorDetails());
         return status;
+    }
+
+    /**
+     * Terminal counts from the stage's counters, queued and processing counted, and the rest
+     * pending, or cancelled once the job has ended (ending cancels every task not yet started).
+     */
+    private static Map<String, Long> tasksByStatus(StageRecord stage, Map<String, Long> inFlight, boolean jobEnded) {
+        Map<String, Long> counts = new TreeMap<>(inFlight);
+        long rest = stage.taskCount() - stage.completedTasks() - stage.failedTasks();
+        for (long count : inFlight.values()) {
+            rest -= count;
+        }
+        putPositive(counts, "completed", stage.completedTasks());
+        putPositive(counts, "failed", stage.failedTasks());
+        putPositive(counts, jobEnded ? "cancelled" : "pending", rest);
+        return counts;
+    }
+
+    private static void putPositive(Map<String, Long> counts, String status, long count) {
+        if (count > 0) {
+            counts.put(status, count);
+        }
     }
 
     /** The fields every job listing shows. */

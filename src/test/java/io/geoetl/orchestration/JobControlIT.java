@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import io.geoetl.IntegrationTest;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ class JobControlIT extends IntegrationTest {
     RunningTasks running;
 
     @Test
+    @SuppressWarnings("unchecked")
     void cancelStopsDispatchIgnoresLateCompletionsAndNeverReopens() {
         String jobId = submit("hello_world", "{\"n\": 200, \"sleep_ms\": 500, \"message\": \"" + unique("cancel")
                 + "\"}");
@@ -28,7 +30,15 @@ class JobControlIT extends IntegrationTest {
         assertThat(cancel.status()).isEqualTo(200);
         assertThat(cancel.body().get("status")).isEqualTo("cancelled");
         await(() -> running.count() == 0, Duration.ofSeconds(15), "running tasks to return");
-        assertThat(get("/api/jobs/status/" + jobId).body().get("status")).isEqualTo("cancelled");
+        Map<String, Object> status = get("/api/jobs/status/" + jobId).body();
+        assertThat(status.get("status")).isEqualTo("cancelled");
+        // The status document derives its counts from the stage counters: they must match the rows.
+        Map<String, Object> counted = new TreeMap<>();
+        jdbc.queryForList("select status, count(*)::int as tasks from task where job_id = ? and stage = 1 group by "
+                + "status", jobId).forEach(row -> counted.put((String) row.get("status"), row.get("tasks")));
+        assertThat(counted).containsKey("cancelled");
+        assertThat(((List<Map<String, Object>>) status.get("stages")).get(0).get("tasks_by_status"))
+                .isEqualTo(counted);
         assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status in ('pending', "
                 + "'queued', 'processing')", Integer.class, jobId)).isZero();
         assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2", Integer.class,
