@@ -38,16 +38,7 @@ public final class ProcessRunner {
     /** As {@link #run(List, Duration)} with extra environment variables (credentials stay off the command line). */
     public static Result run(List<String> command, Map<String, String> environment, Duration timeout)
             throws InterruptedException {
-        Process process;
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().putAll(environment);
-            process = builder.start();
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            throw new TransientTaskException("process_start_failed", "could not start " + command.get(0) + ": "
-                    + e.getMessage(), e);
-        }
+        Process process = start(command, environment);
         CompletableFuture<String> stdout = CompletableFuture.supplyAsync(() -> capture(process.getInputStream()));
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> capture(process.getErrorStream()));
         try {
@@ -60,6 +51,20 @@ public final class ProcessRunner {
         } catch (InterruptedException e) {
             kill(process);
             throw e;
+        }
+    }
+
+    /** Starts the program with no standard input; a program that cannot start is a transient failure. */
+    private static Process start(List<String> command, Map<String, String> environment) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            process.getOutputStream().close();
+            return process;
+        } catch (IOException e) {
+            throw new TransientTaskException("process_start_failed", "could not start " + command.get(0) + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -83,16 +88,7 @@ public final class ProcessRunner {
      */
     public static <T> Streamed<T> stream(List<String> command, Map<String, String> environment,
             Duration timeout, OutputReader<T> reader) throws InterruptedException {
-        Process process;
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().putAll(environment);
-            process = builder.start();
-            process.getOutputStream().close();
-        } catch (IOException e) {
-            throw new TransientTaskException("process_start_failed", "could not start " + command.get(0) + ": "
-                    + e.getMessage(), e);
-        }
+        Process process = start(command, environment);
         CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> capture(process.getErrorStream()));
         AtomicBoolean timedOut = new AtomicBoolean();
         CompletableFuture<Void> watchdog = CompletableFuture.runAsync(() -> {

@@ -1,6 +1,5 @@
 package io.geoetl.orchestration;
 
-import java.util.List;
 import java.util.Map;
 
 import io.geoetl.error.ConflictException;
@@ -47,10 +46,10 @@ public class JobControl {
             }
             jobs.end(jobId, job.generation(), JobStatus.CANCELLED, null,
                     Map.of("message", "cancelled by request", "stage", job.stage()));
-            int cancelled = jdbc.update("update task set status = 'cancelled', ended_at = now() where job_id = ? "
-                    + "and status in ('pending', 'queued', 'processing')", jobId);
-            log.info("event=job_cancelled job_id={} cancelled_tasks={}", jobId, cancelled);
         });
+        // After the job's end is committed: from then on no task is claimed or dispatched.
+        int cancelled = tasks.cancelEndedJobTasks(jobId, "pending", "queued", "processing");
+        log.info("event=job_cancelled job_id={} cancelled_tasks={}", jobId, cancelled);
         return jobs.find(jobId).orElseThrow();
     }
 
@@ -70,9 +69,7 @@ public class JobControl {
             if (earliest == null) {
                 throw conflict(job, "retry", "the job has no failed or cancelled tasks to retry");
             }
-            reopen(job, earliest, jdbc.queryForList("select task_id from task where job_id = ? and generation = ? "
-                    + "and stage = ? and status in ('failed', 'cancelled')", String.class, jobId, job.generation(),
-                    earliest));
+            reopen(job, earliest, null);
             return earliest;
         });
         log.info("event=job_retried job_id={} stage={}", jobId, stage);
@@ -97,7 +94,7 @@ public class JobControl {
                 throw conflict(job, "retry-task", "the task's job must be failed, completed_with_errors, "
                         + "or processing the task's stage");
             }
-            reopen(job, current.stage(), List.of(taskId));
+            reopen(job, current.stage(), taskId);
         });
         dispatcher.dispatch(task.jobId());
         return tasks.find(taskId).orElseThrow();
@@ -111,8 +108,7 @@ public class JobControl {
                 throw conflict(job, "resubmit", "only a completed, completed_with_errors or failed job can be "
                         + "resubmitted");
             }
-            jdbc.update("insert into task_history select * from task where job_id = ?", jobId);
-            jdbc.update("delete from task where job_id = ?", jobId);
+            // The old generation's tasks move to task_history when the new one's first stage opens.
             int generation = job.generation() + 1;
             jdbc.update("update job set generation = ?, status = 'queued', stage = 1, retry_round = 0, "
                     + "result_data = null, error_details = null, started_at = null, ended_at = null, "
@@ -125,13 +121,15 @@ public class JobControl {
     }
 
     /**
-     * Resets tasks of {@code stage} to pending and the job to processing at that stage, in the caller's
-     * transaction. Later stages lose their counter rows so they are planned and counted again.
+     * Resets the failed and cancelled tasks of {@code stage} (or only {@code taskId}) to pending and the
+     * job to processing at that stage, in the caller's transaction. Later stages lose their counter
+     * rows so they are planned and counted again.
      */
-    private void reopen(JobRecord job, int stage, List<String> taskIds) {
+    private void reopen(JobRecord job, int stage, String taskId) {
         jdbc.update("update task set status = 'pending', error_details = null, result = null, ended_at = null, "
-                + "queued_at = null where task_id = any(?) and status in ('failed', 'cancelled')",
-                (Object) taskIds.toArray(String[]::new));
+                + "queued_at = null where job_id = ? and generation = ? and stage = ? "
+                + "and status in ('failed', 'cancelled') and (?::text is null or task_id = ?)", job.jobId(),
+                job.generation(), stage, taskId, taskId);
         // Counters are recomputed from the rows once here (cancelled tasks never decremented them).
         jdbc.update("update job_stage s set open_tasks = c.open, completed_tasks = c.completed, "
                 + "failed_tasks = c.failed, ended_at = null from (select "

@@ -71,6 +71,9 @@ public class StageCoordinator {
         }
         jobs.markProcessing(job.jobId(), job.generation());
         if (jobs.findStage(job.jobId(), job.generation(), job.stage()).isEmpty()) {
+            if (job.stage() == 1 && job.generation() > 1) {
+                tasks.archiveEarlierGenerations(job.jobId(), job.generation());
+            }
             createTasks(job);
             if (jobs.insertStage(job.jobId(), job.generation(), job.stage())) {
                 StageRecord sealed = jobs.findStage(job.jobId(), job.generation(), job.stage()).orElseThrow();
@@ -181,7 +184,7 @@ public class StageCoordinator {
         error.put("stage", stage);
         error.put("first_error", cause);
         if (jobs.end(job.jobId(), job.generation(), JobStatus.FAILED, null, error)) {
-            int cancelled = tasks.cancelUnstarted(job.jobId());
+            int cancelled = tasks.cancelEndedJobTasks(job.jobId(), "pending", "queued");
             log.info("event=job_ended job_id={} status=failed reason=fail_fast cancelled_tasks={}", job.jobId(),
                     cancelled);
         }

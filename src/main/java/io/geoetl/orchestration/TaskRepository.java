@@ -34,6 +34,9 @@ public class TaskRepository {
             String parametersJson) {
     }
 
+    /** Rows per statement of the bulk transitions, so none runs long whatever the job's size. */
+    private static final int BATCH = 5000;
+
     private final JdbcTemplate jdbc;
 
     public TaskRepository(JdbcTemplate jdbc) {
@@ -198,10 +201,38 @@ public class TaskRepository {
                 }, jobId, generation, stage).stream().findFirst();
     }
 
-    /** Tasks that will never run because their job ended: pending and queued become cancelled. */
-    public int cancelUnstarted(String jobId) {
-        return jdbc.update("update task set status = 'cancelled', ended_at = now() where job_id = ? "
-                + "and status in ('pending', 'queued')", jobId);
+    /**
+     * Tasks that will never run because their job ended become cancelled ({@code statuses}: pending and
+     * queued, plus processing on an operator's cancel). In batches, each its own transaction, so a
+     * 100,000-task job holds no long lock; the job has ended first, so nothing claims or dispatches
+     * a task in between.
+     */
+    public int cancelEndedJobTasks(String jobId, String... statuses) {
+        int total = 0;
+        int batch;
+        do {
+            batch = jdbc.update("update task set status = 'cancelled', ended_at = now() where task_id in ("
+                    + "select task_id from task where job_id = ? and status = any(?) limit " + BATCH + ")", jobId,
+                    statuses);
+            total += batch;
+        } while (batch == BATCH);
+        return total;
+    }
+
+    /**
+     * Moves the tasks of earlier generations to task_history, in batches (a resubmitted job's new
+     * generation reuses the task ids). Idempotent: a repeated stage open finds nothing left to move.
+     */
+    public int archiveEarlierGenerations(String jobId, int generation) {
+        int total = 0;
+        int batch;
+        do {
+            batch = jdbc.update("with moved as (delete from task where task_id in (select task_id from task "
+                    + "where job_id = ? and generation < ? limit " + BATCH + ") returning *) "
+                    + "insert into task_history select * from moved", jobId, generation);
+            total += batch;
+        } while (batch == BATCH);
+        return total;
     }
 
     private static final RowMapper<TaskRecord> TASK = (rs, row) -> new TaskRecord(rs.getString(1),
