@@ -60,6 +60,20 @@ public class TaskDispatcher {
         return claimed.size();
     }
 
+    /**
+     * After a task ends: top up only once an eighth of the window is free. Until then a completion
+     * costs one count on the in-flight index instead of a locked dispatch transaction, and messages go
+     * out in batches of window/8 through the parallel Splitter. Each later completion checks again and
+     * an empty window always has room, so no pending task is left behind (the sweep runs as well).
+     */
+    public int refill(String jobId) {
+        int batch = Math.max(1, engine.dispatchWindow() / 8);
+        if (engine.dispatchWindow() - tasks.inFlight(jobId) < batch) {
+            return 0;
+        }
+        return dispatch(jobId);
+    }
+
     /** Sends the messages of tasks already marked queued, through the task-dispatch Splitter. */
     public void send(List<TaskRepository.QueuedTask> queued) {
         List<String> bodies = queued.stream().map(task -> new Messages.TaskMessage(task.taskId(), task.jobId(),

@@ -128,7 +128,7 @@ public class TaskWorker {
         }, () -> log.info("event=completion_discarded reason=stale_attempt task_id={} attempt={}", task.taskId(),
                 task.attempt()));
         lease.acknowledge();
-        dispatcher.dispatch(task.jobId());
+        dispatcher.refill(task.jobId());
     }
 
     private void onFailure(TaskRecord task, String rawBody, DeliveryLease lease, Throwable error) {
@@ -156,7 +156,7 @@ public class TaskWorker {
                 details.get("type"), details.get("message"));
         recordFailure(task, details);
         lease.acknowledge();
-        dispatcher.dispatch(task.jobId());
+        dispatcher.refill(task.jobId());
     }
 
     /** Shutdown interrupted the task: back to queued and its message visible again, for another instance. */
@@ -175,7 +175,7 @@ public class TaskWorker {
         recordFailure(task, details);
         producer.sendBody(POISON_ROUTE, rawBody);
         lease.acknowledge();
-        dispatcher.dispatch(task.jobId());
+        dispatcher.refill(task.jobId());
     }
 
     private void recordFailure(TaskRecord task, Map<String, Object> details) {
