@@ -50,7 +50,9 @@ def main():
     gdal.SetConfigOption("PG_USE_COPY", "YES")
     args = ["-f", "PGDump", "-nln", "data", "-t_srs", "EPSG:4326", "-dim", "XY", "-nlt", "PROMOTE_TO_MULTI",
             "-lco", "GEOMETRY_NAME=geom", "-lco", "SPATIAL_INDEX=NONE", "-lco", "SRID=4326",
-            "-lco", "CREATE_SCHEMA=OFF", "-lco", "DROP_TABLE=OFF", "-lco", "FID=ogc_fid"]
+            "-lco", "CREATE_SCHEMA=OFF", "-lco", "DROP_TABLE=OFF", "-lco", "FID=ogc_fid",
+            # Field names as in the source: geoetl makes them safe itself and reports every renaming.
+            "-lco", "LAUNDER=NO"]
     if options.get("source_crs"):
         args += ["-s_srs", options["source_crs"]]
     try:

@@ -5,11 +5,16 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +37,10 @@ import io.geoetl.error.PermanentTaskException;
 final class CopyIntermediate {
 
     static final String GEOMETRY_COLUMN = "geom";
+    static final String FID_COLUMN = "ogc_fid";
+    /** PostgreSQL truncates longer identifiers, which would turn two long field names into one. */
+    private static final int MAX_IDENTIFIER_BYTES = 63;
+    private static final Pattern SAFE_NAME = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
 
     /** An attribute column as GDAL declared it ({@code ALTER TABLE ... ADD COLUMN "name" TYPE}). */
     record Column(String name, String type) {
@@ -53,7 +62,8 @@ final class CopyIntermediate {
 
     /**
      * @param fidColumn      name of the fid column written in front of every row
-     * @param columns        attribute columns (not the fid, not the geometry)
+     * @param columns        attribute columns under their safe names (not the fid, not the geometry)
+     * @param renamed        source field name to column name, for the fields whose name was not safe
      * @param copyColumns    the column order of every intermediate row, fid first
      * @param geometryType   MULTIPOINT, MULTILINESTRING or MULTIPOLYGON
      * @param sourceFeatures rows GDAL wrote
@@ -61,7 +71,8 @@ final class CopyIntermediate {
      * @param missing        rows dropped for a NULL or EMPTY geometry
      * @param chunks         the chunk plan
      */
-    record Result(String fidColumn, List<Column> columns, List<String> copyColumns, String geometryType,
+    record Result(String fidColumn, List<Column> columns, Map<String, String> renamed, List<String> copyColumns,
+            String geometryType,
             long sourceFeatures, long features, long missing, List<Chunk> chunks) {
     }
 
@@ -123,17 +134,22 @@ final class CopyIntermediate {
                     }
                 }
             }
-            String fidColumn = "ogc_fid";
+            Map<String, String> safe = safeNames(columns.stream().map(Column::name).toList());
+            List<Column> safeColumns = columns.stream().map(column -> new Column(safe.get(column.name()),
+                    column.type())).toList();
+            Map<String, String> renamed = new LinkedHashMap<>();
+            safe.forEach((name, safeName) -> {
+                if (!name.equals(safeName)) {
+                    renamed.put(name, safeName);
+                }
+            });
             if (copyColumns == null) {
                 // GDAL writes no COPY block for a layer without features.
-                return new Result(fidColumn, columns, List.of(), null, 0, 0, 0, List.of());
+                return new Result(FID_COLUMN, safeColumns, renamed, List.of(), null, 0, 0, 0, List.of());
             }
             int geometryField = copyColumns.indexOf(GEOMETRY_COLUMN);
             if (geometryField < 0) {
                 throw new PermanentTaskException("invalid_vector", "the layer has no geometry column");
-            }
-            if (copyColumns.contains(fidColumn)) {
-                fidColumn = "geoetl_fid";
             }
             while (reader.next() && !reader.isEndOfData()) {
                 sourceFeatures++;
@@ -147,15 +163,15 @@ final class CopyIntermediate {
                         families.stream().map(family -> family + "s").toList()) + "; a table holds one geometry "
                         + "type: split the file by geometry type first");
             }
-            List<String> rowColumns = new ArrayList<>(List.of(fidColumn));
-            rowColumns.addAll(copyColumns);
+            List<String> rowColumns = new ArrayList<>(List.of(FID_COLUMN));
+            copyColumns.forEach(name -> rowColumns.add(safe.getOrDefault(name, name)));
             String geometryType = families.isEmpty() ? null : "MULTI" + switch (families.first()) {
                 case "point" -> "POINT";
                 case "line" -> "LINESTRING";
                 default -> "POLYGON";
             };
-            return new Result(fidColumn, columns, rowColumns, geometryType, sourceFeatures, features, missing,
-                    chunks);
+            return new Result(FID_COLUMN, safeColumns, renamed, rowColumns, geometryType, sourceFeatures, features,
+                    missing, chunks);
         }
 
         private void row(int geometryField) throws IOException {
@@ -288,6 +304,45 @@ final class CopyIntermediate {
 
     private static int nibble(byte digit) {
         return digit <= '9' ? digit - '0' : (digit & ~0x20) - 'A' + 10;
+    }
+
+    /**
+     * Column names for source fields: lower-case ASCII letters, digits and underscores, not starting
+     * with a digit, at most 63 bytes, unique, and neither the geometry nor the fid column. Accents are
+     * dropped ("L\u00e4nge" becomes "lange"), other characters become underscores, and a clash gets a
+     * suffix (_2, _3, ...). Names that are safe already are kept first, so they never take a suffix.
+     */
+    static Map<String, String> safeNames(List<String> names) {
+        Map<String, String> safe = new HashMap<>();
+        Set<String> taken = new HashSet<>(List.of(GEOMETRY_COLUMN, FID_COLUMN));
+        for (String name : names) {
+            if (SAFE_NAME.matcher(name).matches() && taken.add(name)) {
+                safe.put(name, name);
+            }
+        }
+        for (String name : names) {
+            if (safe.containsKey(name)) {
+                continue;
+            }
+            String base = Normalizer.normalize(name, Normalizer.Form.NFD).replaceAll("\\p{M}+", "")
+                    .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_");
+            if (base.isEmpty() || base.chars().allMatch(c -> c == '_')) {
+                base = "field";
+            } else if (Character.isDigit(base.charAt(0))) {
+                base = "f_" + base;
+            }
+            base = base.substring(0, Math.min(base.length(), MAX_IDENTIFIER_BYTES));
+            String candidate = base;
+            for (int n = 2; !taken.add(candidate); n++) {
+                String suffix = "_" + n;
+                candidate = base.substring(0, Math.min(base.length(), MAX_IDENTIFIER_BYTES - suffix.length()))
+                        + suffix;
+            }
+            safe.put(name, candidate);
+        }
+        Map<String, String> inSourceOrder = new LinkedHashMap<>();
+        names.forEach(name -> inSourceOrder.put(name, safe.get(name)));
+        return inSourceOrder;
     }
 
     private static Column column(String name, String declaration) {

@@ -102,6 +102,7 @@ class VectorPreparer {
             report.put("features", written.features());
             report.put("geometry_type", written.geometryType());
             report.put("fields", written.columns().stream().map(CopyIntermediate.Column::name).toList());
+            report.put("renamed_fields", written.renamed());
             report.put("fid_column", written.fidColumn());
             report.put("copy_columns", written.copyColumns());
             report.put("intermediate_blob", intermediateBlob);

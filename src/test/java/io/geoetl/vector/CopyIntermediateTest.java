@@ -2,11 +2,13 @@ package io.geoetl.vector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 
 import io.geoetl.error.PermanentTaskException;
@@ -49,9 +51,23 @@ class CopyIntermediateTest {
         assertThat(result.missing()).isEqualTo(3);
         assertThat(result.geometryType()).isEqualTo("MULTIPOLYGON");
         assertThat(result.fidColumn()).isEqualTo("ogc_fid");
-        assertThat(result.copyColumns()).containsExactly("ogc_fid", "geom", "name", "area \"m2\"");
+        assertThat(result.copyColumns()).containsExactly("ogc_fid", "geom", "name", "area_m2_");
         assertThat(result.columns()).containsExactly(new CopyIntermediate.Column("name", "VARCHAR(80)"),
-                new CopyIntermediate.Column("area \"m2\"", "NUMERIC(12,3)"));
+                new CopyIntermediate.Column("area_m2_", "NUMERIC(12,3)"));
+        assertThat(result.renamed()).containsExactly(entry("area \"m2\"", "area_m2_"));
+    }
+
+    @Test
+    void fieldNamesBecomeSafeUniqueIdentifiersOfAtMost63Bytes() {
+        String long1 = "a".repeat(70);
+        String long2 = "A".repeat(70);
+        Map<String, String> safe = CopyIntermediate.safeNames(List.of("My Field", "my_field", "L\u00e4nge",
+                "x-y#z", "2021", "geom", "OGC_FID", "\u5730\u540d", long1, long2, "select"));
+
+        assertThat(safe).containsExactly(entry("My Field", "my_field_2"), entry("my_field", "my_field"),
+                entry("L\u00e4nge", "lange"), entry("x-y#z", "x_y_z"), entry("2021", "f_2021"), entry("geom", "geom_2"),
+                entry("OGC_FID", "ogc_fid_2"), entry("\u5730\u540d", "field"), entry(long1, "a".repeat(63)),
+                entry(long2, "a".repeat(61) + "_2"), entry("select", "select"));
     }
 
     @Test

@@ -100,6 +100,35 @@ class VectorPipelineIT extends IntegrationTest {
                 + suffix, Boolean.class)).isTrue();
     }
 
+    @Test
+    @SuppressWarnings("unchecked")
+    void fieldNamesBecomeDistinctSafeColumnsAndEveryRenamingIsReported() throws Exception {
+        // Two names that only differ after 63 bytes would become one column if PostgreSQL truncated them.
+        String long1 = "measurement_" + "x".repeat(60) + "_first";
+        String long2 = "measurement_" + "x".repeat(60) + "_second";
+        upload("fields.geojson", "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", "
+                + "\"properties\": {\"My Field\": \"tab\\there \\\\ \\\"quoted\\\"\", \"SELECT\": 1, "
+                + "\"L\\u00e4nge\": 2.5, \"x-y#z\": \"z\", \"" + long1 + "\": 1, \"" + long2 + "\": 2, "
+                + "\"name\": \"kept\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2]}}]}");
+
+        Map<String, Object> status = run("{\"blob_name\": \"" + prefix + "fields.geojson\", \"target_table\": "
+                + "\"fields_" + suffix + "\"}");
+
+        assertThat(status.get("status")).as(status.toString()).isEqualTo("completed");
+        Map<String, Object> report = Json.readMap(jdbc.queryForObject(
+                "select result::text from task where job_id = ? and stage = 1", String.class, status.get("job_id")));
+        Map<String, String> renamed = (Map<String, String>) report.get("renamed_fields");
+        assertThat(renamed).containsEntry("My Field", "my_field").containsEntry("SELECT", "select")
+                .containsEntry("L\u00e4nge", "lange").containsEntry("x-y#z", "x_y_z")
+                .containsEntry(long1, long1.substring(0, 63)).containsEntry(long2, long2.substring(0, 61) + "_2")
+                .doesNotContainKey("name");
+        Map<String, Object> row = jdbc.queryForMap("select * from geo.fields_" + suffix);
+        assertThat(row).containsEntry("my_field", "tab\there \\ \"quoted\"").containsEntry("x_y_z", "z")
+                .containsEntry("name", "kept").containsKeys("select", "lange", long1.substring(0, 63),
+                        long2.substring(0, 61) + "_2", "ogc_fid", "geom");
+        assertThat(((Number) row.get(long2.substring(0, 61) + "_2")).intValue()).isEqualTo(2);
+    }
+
     @Autowired
     ChunkLoader loader;
 
