@@ -98,7 +98,11 @@ class ChunkLoader {
             try (InputStream rowsIn = blobs.openRange(storage.silverContainer(), (String) prepared.get(
                     "intermediate_blob"), (String) prepared.get("intermediate_etag"), ((Number) chunk.get("offset"))
                             .longValue(), ((Number) chunk.get("length")).longValue())) {
-                rows = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, rowsIn);
+                boolean compressed = CopyIntermediate.COMPRESSION.equals(prepared.get("intermediate_compression"));
+                // Jobs prepared before the intermediate was compressed carry no compression in their report.
+                try (InputStream text = compressed ? CopyIntermediate.readChunk(rowsIn) : rowsIn) {
+                    rows = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, text);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("reading " + key + " of the intermediate", e);
             }

@@ -1,9 +1,13 @@
 package io.geoetl.vector;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
@@ -19,6 +23,8 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.geoetl.error.PermanentTaskException;
 
 /**
@@ -33,6 +39,9 @@ import io.geoetl.error.PermanentTaskException;
  * <li>each kept row gets a sequential fid in front, and every {@code chunkSize} rows the byte offset
  * is recorded: a chunk is a fid range and a byte range of the file.</li>
  * </ul>
+ * The rows are zstd-compressed, one frame per chunk, so that a chunk's byte range decompresses on its
+ * own (and {@code zstd -dc} reads the whole blob): hex EWKB shrinks 4-5 times, and the intermediate
+ * crosses the blob store twice, once up in stage 1 and once down in stage 2.
  */
 final class CopyIntermediate {
 
@@ -69,12 +78,19 @@ final class CopyIntermediate {
      * @param sourceFeatures rows GDAL wrote
      * @param features       rows kept
      * @param missing        rows dropped for a NULL or EMPTY geometry
-     * @param chunks         the chunk plan
+     * @param chunks         the chunk plan, byte ranges of the compressed intermediate
+     * @param rowBytes       size of the rows before compression
+     * @param compressedBytes size of the intermediate
      */
     record Result(String fidColumn, List<Column> columns, Map<String, String> renamed, List<String> copyColumns,
-            String geometryType,
-            long sourceFeatures, long features, long missing, List<Chunk> chunks) {
+            String geometryType, long sourceFeatures, long features, long missing, List<Chunk> chunks,
+            long rowBytes, long compressedBytes) {
     }
+
+    /** How the intermediate's chunks are compressed, as the chunk loader reads it from the stage-1 report. */
+    static final String COMPRESSION = "zstd";
+    /** zstd's fastest regular level: the rewrite runs beside GDAL on the same cores. */
+    private static final int ZSTD_LEVEL = 1;
 
     private static final Pattern ADD_COLUMN = Pattern.compile(
             "^ALTER TABLE .+? ADD COLUMN (\"(?:[^\"]|\"\")+\") (.+?);$");
@@ -93,28 +109,69 @@ final class CopyIntermediate {
     private CopyIntermediate() {
     }
 
-    /** Reads GDAL's dump from {@code dump} and writes the intermediate rows to {@code out}. */
+    /**
+     * Reads GDAL's dump from {@code dump} and writes the compressed intermediate to {@code out}, which it
+     * leaves open.
+     */
     static Result write(InputStream dump, OutputStream out, long chunkSize) throws IOException {
-        return new Writer(new LineReader(dump), out, chunkSize).run();
+        CountingOutputStream counted = new CountingOutputStream(out);
+        ZstdOutputStreamNoFinalizer frames = new ZstdOutputStreamNoFinalizer(counted, ZSTD_LEVEL);
+        try (frames) {
+            // A flush ends the frame: the writer flushes exactly at chunk ends.
+            frames.setCloseFrameOnFlush(true);
+            return new Writer(new LineReader(dump), new BufferedOutputStream(frames, 1 << 16), counted, chunkSize)
+                    .run();
+        }
+    }
+
+    /** A chunk's rows from its byte range of the intermediate. */
+    static InputStream readChunk(InputStream compressed) throws IOException {
+        return new ZstdInputStreamNoFinalizer(compressed);
+    }
+
+    /** Counts the bytes that reach the blob; closing it leaves the blob's stream open. */
+    private static final class CountingOutputStream extends OutputStream {
+
+        private final OutputStream out;
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            out.write(bytes, offset, length);
+            count += length;
+        }
     }
 
     private static final class Writer {
 
         private final LineReader reader;
         private final OutputStream out;
+        private final CountingOutputStream compressed;
         private final long chunkSize;
         private final List<Column> columns = new ArrayList<>();
         private final List<Chunk> chunks = new ArrayList<>();
         private final TreeSet<String> families = new TreeSet<>();
+        private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
         private long written;
         private long chunkStart;
         private long sourceFeatures;
         private long features;
         private long missing;
 
-        Writer(LineReader reader, OutputStream out, long chunkSize) {
+        Writer(LineReader reader, OutputStream out, CountingOutputStream compressed, long chunkSize) {
             this.reader = reader;
             this.out = out;
+            this.compressed = compressed;
             this.chunkSize = chunkSize;
         }
 
@@ -145,7 +202,7 @@ final class CopyIntermediate {
             });
             if (copyColumns == null) {
                 // GDAL writes no COPY block for a layer without features.
-                return new Result(FID_COLUMN, safeColumns, renamed, List.of(), null, 0, 0, 0, List.of());
+                return new Result(FID_COLUMN, safeColumns, renamed, List.of(), null, 0, 0, 0, List.of(), 0, 0);
             }
             int geometryField = copyColumns.indexOf(GEOMETRY_COLUMN);
             if (geometryField < 0) {
@@ -171,7 +228,7 @@ final class CopyIntermediate {
                 default -> "POLYGON";
             };
             return new Result(FID_COLUMN, safeColumns, renamed, rowColumns, geometryType, sourceFeatures, features,
-                    missing, chunks);
+                    missing, chunks, written, compressed.count);
         }
 
         private void row(int geometryField) throws IOException {
@@ -184,6 +241,7 @@ final class CopyIntermediate {
                 missing++;
                 return;
             }
+            requireUtf8(line, length);
             features++;
             byte[] fid = Long.toString(features).getBytes(StandardCharsets.US_ASCII);
             out.write(fid);
@@ -204,10 +262,30 @@ final class CopyIntermediate {
             }
         }
 
-        private Chunk chunk() {
+        /**
+         * GDAL passes a shapefile's or CSV's bytes through when it does not know their encoding; the
+         * database would refuse them in stage 2 with an error that names no feature.
+         */
+        private void requireUtf8(byte[] line, int length) {
+            for (int i = 0; i < length; i++) {
+                if (line[i] < 0) {
+                    try {
+                        utf8.decode(ByteBuffer.wrap(line, 0, length));
+                    } catch (CharacterCodingException e) {
+                        throw new PermanentTaskException("invalid_encoding", "feature " + sourceFeatures
+                                + " has text that is not UTF-8: give the file's encoding with the encoding parameter "
+                                + "(for example ISO-8859-1 or windows-1252)");
+                    }
+                    return;
+                }
+            }
+        }
+
+        private Chunk chunk() throws IOException {
+            out.flush();
             Chunk chunk = new Chunk(String.format("chunk_%04d", chunks.size()), chunks.isEmpty() ? 0
-                    : chunks.get(chunks.size() - 1).toFid(), features, chunkStart, written - chunkStart);
-            chunkStart = written;
+                    : chunks.get(chunks.size() - 1).toFid(), features, chunkStart, compressed.count - chunkStart);
+            chunkStart = compressed.count;
             return chunk;
         }
 

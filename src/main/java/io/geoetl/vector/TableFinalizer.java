@@ -178,8 +178,10 @@ class TableFinalizer {
         properties.put("geoetl:source_crs", prepared.get("source_crs"));
         Map<String, Object> asset = new LinkedHashMap<>();
         asset.put("href", blobs.url(storage.silverContainer(), intermediate));
-        asset.put("type", "text/tab-separated-values");
-        asset.put("title", "The rows the table was loaded from: PostgreSQL COPY text, hex EWKB in EPSG:4326, "
+        boolean compressed = CopyIntermediate.COMPRESSION.equals(prepared.get("intermediate_compression"));
+        asset.put("type", compressed ? "application/zstd" : "text/tab-separated-values");
+        asset.put("title", "The rows the table was loaded from: " + (compressed ? "zstd-compressed " : "")
+                + "PostgreSQL COPY text, hex EWKB in EPSG:4326, "
                 + "columns " + String.join(", ", (List<String>) prepared.get("copy_columns")));
         asset.put("roles", List.of("data"));
         asset.put("file:size", blobs.describe(storage.silverContainer(), intermediate).size());

@@ -1,6 +1,9 @@
 package io.geoetl.vector;
 
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +72,7 @@ class VectorPreparer {
             options.put("open_options", openOptions(source, job));
             options.put("source_crs", job.get("source_crs"));
             String intermediateBlob = "_intermediate/" + jobId.substring(0, 16) + "/" + job.get("target_table")
-                    + ".pgcopy";
+                    + ".pgcopy.zst";
             Path layerReport = work.root().resolve("layer.json");
             long chunkSize = ((Number) job.get("chunk_size")).longValue();
             // GDAL's output is rewritten and uploaded as it is produced: translation, rewrite and upload
@@ -106,6 +109,9 @@ class VectorPreparer {
             report.put("fid_column", written.fidColumn());
             report.put("copy_columns", written.copyColumns());
             report.put("intermediate_blob", intermediateBlob);
+            report.put("intermediate_compression", CopyIntermediate.COMPRESSION);
+            report.put("intermediate_row_bytes", written.rowBytes());
+            report.put("intermediate_bytes", written.compressedBytes());
             report.put("intermediate_etag", etag);
             report.put("step_seconds", seconds);
             report.put("chunks", written.chunks().stream().map(CopyIntermediate.Chunk::toMap).toList());
@@ -157,7 +163,14 @@ class VectorPreparer {
             throw new PermanentTaskException("unknown_encoding", "encoding '" + encoding + "' is not known");
         }
         Path utf8 = file.resolveSibling("utf8-" + file.getFileName());
-        Files.writeString(utf8, Files.readString(file, charset), StandardCharsets.UTF_8);
+        // Streamed: a CSV may be far larger than the heap.
+        try (Reader in = Files.newBufferedReader(file, charset);
+                Writer out = Files.newBufferedWriter(utf8, StandardCharsets.UTF_8)) {
+            in.transferTo(out);
+        } catch (CharacterCodingException e) {
+            throw new PermanentTaskException("invalid_encoding", "the file is not valid " + charset.name()
+                    + " text; give its encoding with the encoding parameter");
+        }
         return utf8;
     }
 

@@ -18,7 +18,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * process_vector: 1 prepare (open, check, reproject into a COPY-text intermediate in silver) →
+ * process_vector: 1 prepare (open, check, reproject into a compressed COPY-text intermediate in silver) →
  * 2 one COPY load per chunk of {@code chunk_size} features into staging → 3 repair invalid
  * geometries, finalize the table atomically, index it, publish a STAC Item.
  */
@@ -69,7 +69,8 @@ class VectorWorkflow implements Workflow {
             return Stream.of(new TaskSpec(ONLY, Map.of("prepared", withoutChunks)));
         }
         Map<String, Object> shared = new LinkedHashMap<>();
-        for (String name : List.of("intermediate_blob", "intermediate_etag", "copy_columns", "fid_column")) {
+        for (String name : List.of("intermediate_blob", "intermediate_etag", "intermediate_compression",
+                "copy_columns", "fid_column")) {
             shared.put(name, prepared.get(name));
         }
         return ((List<Map<String, Object>>) prepared.get("chunks")).stream().map(chunk -> new TaskSpec(

@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.entry;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
@@ -102,12 +105,15 @@ class CopyIntermediateTest {
         for (CopyIntermediate.Chunk chunk : chunks) {
             assertThat(chunk.offset()).isEqualTo(end);
             end = chunk.offset() + chunk.length();
-            String slice = new String(bytes, (int) chunk.offset(), (int) chunk.length(), StandardCharsets.UTF_8);
+            // A chunk's byte range is a zstd frame of its own.
+            String slice = decompress(Arrays.copyOfRange(bytes, (int) chunk.offset(), (int) (chunk.offset()
+                    + chunk.length())));
             assertThat(slice.lines().map(line -> line.substring(0, line.indexOf('\t'))).toList()).containsExactly(
                     LongStream.rangeClosed(chunk.afterFid() + 1, chunk.toFid()).mapToObj(
                             Long::toString).toArray(String[]::new));
         }
-        assertThat(end).isEqualTo(bytes.length);
+        assertThat(end).isEqualTo(bytes.length).isEqualTo(written.result().compressedBytes());
+        assertThat(written.result().rowBytes()).isEqualTo(written.text().length());
     }
 
     @Test
@@ -124,17 +130,35 @@ class CopyIntermediateTest {
     }
 
     @Test
+    void textThatIsNotUtf8IsRefusedWithTheFeatureAndTheRemedy() throws Exception {
+        String valid = HEADER + MULTIPOLYGON + "\tZ\u00fcrich\t1\n" + FOOTER;
+        assertThat(write(valid, 10).text()).contains("Z\u00fcrich");
+
+        byte[] latin1 = (HEADER + MULTIPOLYGON + "\tBern\t1\n" + MULTIPOLYGON + "\tZ\u00fcrich\t2\n" + FOOTER)
+                .getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> CopyIntermediate.write(new ByteArrayInputStream(latin1), new ByteArrayOutputStream(),
+                10)).isInstanceOf(PermanentTaskException.class).hasMessageContaining("feature 2 has text that is "
+                        + "not UTF-8").hasMessageContaining("encoding parameter");
+    }
+
+    @Test
     void aLayerWithoutFeaturesHasNoRowsAndNoChunks() throws Exception {
         Written written = write(HEADER.substring(0, HEADER.indexOf("COPY")) + "END;\nCOMMIT;\n", 10);
 
-        assertThat(written.bytes()).isEmpty();
+        assertThat(written.text()).isEmpty();
         assertThat(written.result().features()).isZero();
         assertThat(written.result().chunks()).isEmpty();
     }
 
     private record Written(CopyIntermediate.Result result, byte[] bytes) {
-        String text() {
-            return new String(bytes, StandardCharsets.UTF_8);
+        String text() throws IOException {
+            return decompress(bytes);
+        }
+    }
+
+    private static String decompress(byte[] compressed) throws IOException {
+        try (InputStream in = CopyIntermediate.readChunk(new ByteArrayInputStream(compressed))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 

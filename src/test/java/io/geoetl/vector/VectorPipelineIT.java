@@ -129,6 +129,23 @@ class VectorPipelineIT extends IntegrationTest {
         assertThat(((Number) row.get(long2.substring(0, 61) + "_2")).intValue()).isEqualTo(2);
     }
 
+    @Test
+    void textInAnotherEncodingLoadsWithTheEncodingParameterAndFailsClearlyWithout() throws Exception {
+        Path latin1 = Files.createTempFile("latin1", ".csv");
+        Files.write(latin1, "name,lat,lon\nBern,46.95,7.45\nZ\u00fcrich,47.37,8.54\n".getBytes(
+                StandardCharsets.ISO_8859_1));
+        Samples.upload(bronze, prefix + "latin1.csv", latin1);
+
+        assertLoaded("latin1.csv", "latin1_" + suffix, 2, ", \"encoding\": \"ISO-8859-1\"");
+        assertThat(jdbc.queryForList("select name from geo.latin1_" + suffix + " order by ogc_fid", String.class))
+                .containsExactly("Bern", "Z\u00fcrich");
+        assertFails("latin1.csv", "feature 2 has text that is not UTF-8");
+        Map<String, Object> declaredUtf8 = run("{\"blob_name\": \"" + prefix + "latin1.csv\", \"target_table\": \"f_"
+                + suffix + "\", \"encoding\": \"UTF-8\"}");
+        assertThat(declaredUtf8.get("status")).isEqualTo("failed");
+        assertThat(declaredUtf8.get("error_details").toString()).contains("not valid UTF-8");
+    }
+
     @Autowired
     ChunkLoader loader;
 
