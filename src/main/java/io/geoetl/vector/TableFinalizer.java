@@ -5,6 +5,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.geoetl.catalog.CatalogService;
 import io.geoetl.catalog.StacItems;
@@ -34,6 +41,13 @@ class TableFinalizer {
     private final CatalogService catalog;
     private final BlobStore blobs;
     private final StorageProperties storage;
+    /** Runs a finalize's index builds beside its validity scan; idle threads end after a minute. */
+    private final ExecutorService builders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "vector-finalize");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     TableFinalizer(JdbcTemplate jdbc, TransactionTemplate transaction, VectorProperties properties,
             StacRepository stac, CatalogService catalog, BlobStore blobs, StorageProperties storage) {
@@ -53,32 +67,51 @@ class TableFinalizer {
         String stagingName = ChunkLoader.stagingName(jobId);
         String staging = quote(properties.stagingSchema()) + "." + quote(stagingName);
         String fidColumn = (String) prepared.get("fid_column");
-        Map<String, Object> loadedStats = transaction.execute(status -> repair(staging,
-                (String) prepared.get("geometry_type")));
+        boolean replace = "replace".equals(job.get("load_method"));
+        boolean exists = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class, schema + "." + table);
+        // A staging table that will be swapped in gets its indexes before the swap: built in parallel with
+        // the validity scan, and outside the swap's transaction, which then holds its lock on the old
+        // table for a few renames instead of an index build. The transaction checks the choice again.
+        boolean swapExpected = !exists || replace && !hasDependents(schema, table);
+        String geometryIndex = stagingName + "_geom";
+        String fidIndex = stagingName + "_fid";
+        Map<String, Object> loadedStats = swapExpected
+                ? repairAndIndex(staging, (String) prepared.get("geometry_type"), fidColumn, geometryIndex, fidIndex)
+                : transaction.execute(status -> repair(staging, (String) prepared.get("geometry_type")));
         long invalid = ((Number) loadedStats.get("invalid")).longValue();
         long unrepairable = ((Number) loadedStats.get("unrepairable")).longValue();
         List<Map<String, Object>> columns = columns(properties.stagingSchema(), stagingName, fidColumn);
         String columnList = String.join(", ", columns.stream().map(column -> quote((String) column.get("name")))
                 .toList());
-        boolean replace = "replace".equals(job.get("load_method"));
+        AtomicBoolean swappedAnalyzed = new AtomicBoolean();
         long loaded = ((Number) loadedStats.get("features")).longValue() - unrepairable;
         boolean appendedToOthers = transaction.execute(status -> {
             jdbc.execute("create schema if not exists " + quote(schema));
-            boolean exists = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class,
+            boolean existsNow = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class,
                     schema + "." + table);
-            boolean sameShape = exists && columns.equals(columns(schema, table, fidColumn));
-            boolean dependents = exists && hasDependents(schema, table);
-            if (!exists || replace && !dependents) {
+            boolean sameShape = existsNow && columns.equals(columns(schema, table, fidColumn));
+            boolean dependents = existsNow && hasDependents(schema, table);
+            String index = quote(shorten(table, "_geom_idx"));
+            if (!existsNow || replace && !dependents) {
                 // The staging table becomes the target: no row is copied. Readers of the old table wait for
                 // the commit and then see the new one; a failure rolls everything back.
-                if (exists) {
+                if (existsNow) {
                     jdbc.execute("drop table " + target);
                 }
+                boolean indexed = swapExpected && jdbc.queryForObject("select to_regclass(?) is not null",
+                        Boolean.class, properties.stagingSchema() + "." + geometryIndex);
                 jdbc.execute("alter table " + staging + " rename to " + quote(table));
                 jdbc.execute("alter table " + quote(properties.stagingSchema()) + "." + quote(table) + " set schema "
                         + quote(schema));
-                jdbc.execute("alter table " + target + " add constraint " + quote(shorten(table, "_pkey"))
-                        + " primary key (" + quote(fidColumn) + ")");
+                if (indexed) {
+                    swappedAnalyzed.set(true);
+                    jdbc.execute("alter table " + target + " add constraint " + quote(shorten(table, "_pkey"))
+                            + " primary key using index " + quote(fidIndex));
+                    jdbc.execute("alter index " + quote(schema) + "." + quote(geometryIndex) + " rename to " + index);
+                } else {
+                    jdbc.execute("alter table " + target + " add constraint " + quote(shorten(table, "_pkey"))
+                            + " primary key (" + quote(fidColumn) + ")");
+                }
                 jdbc.execute("alter sequence if exists " + quote(schema) + "." + quote(stagingName + "_" + fidColumn
                         + "_seq") + " rename to " + quote(shorten(table, "_" + fidColumn + "_seq")));
                 // Rows appended later take their fid from the identity: start it after the loaded ones.
@@ -100,12 +133,13 @@ class TableFinalizer {
             }
             jdbc.execute("drop table if exists " + quote(properties.stagingSchema()) + "." + quote(stagingName
                     + "_chunks"));
-            String index = quote(shorten(table, "_geom_idx"));
             jdbc.execute("set local maintenance_work_mem = '256MB'");
             jdbc.execute("create index if not exists " + index + " on " + target + " using gist (geom)");
-            return exists && !replace;
+            return existsNow && !replace;
         });
-        jdbc.execute("analyze " + target);
+        if (!swappedAnalyzed.get()) {
+            jdbc.execute("analyze " + target);
+        }
         // The staging scan's extent describes the table unless rows were appended to others or deleted.
         Map<String, Object> summary = loadedStats;
         if (unrepairable > 0 || appendedToOthers) {
@@ -148,6 +182,35 @@ class TableFinalizer {
         }
         stats.put("unrepairable", unrepairable);
         return stats;
+    }
+
+    /**
+     * The validity scan (and repair), the GiST index and the unique fid index of a staging table that will
+     * be swapped in, at once on three connections, then ANALYZE: the scan and the index builds each keep
+     * one core busy, and the swap only renames what they built.
+     */
+    private Map<String, Object> repairAndIndex(String staging, String geometryType, String fidColumn,
+            String geometryIndex, String fidIndex) {
+        CompletableFuture<Map<String, Object>> repaired = CompletableFuture.supplyAsync(() -> transaction.execute(
+                status -> repair(staging, geometryType)), builders);
+        CompletableFuture<Void> geometry = CompletableFuture.runAsync(() -> transaction.executeWithoutResult(
+                status -> {
+                    jdbc.execute("set local maintenance_work_mem = '256MB'");
+                    jdbc.execute("create index if not exists " + quote(geometryIndex) + " on " + staging + " using gist (geom)");
+                }), builders);
+        CompletableFuture<Void> fid = CompletableFuture.runAsync(() -> jdbc.execute("create unique index if not exists "
+                + quote(fidIndex) + " on " + staging + " (" + quote(fidColumn) + ")"), builders);
+        try {
+            CompletableFuture.allOf(repaired, geometry, fid).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw e;
+        }
+        // After the builds: ANALYZE and CREATE INDEX lock each other out. The statistics move with the table.
+        jdbc.execute("analyze " + staging);
+        return repaired.join();
     }
 
     private Map<String, Object> extent(String table) {
