@@ -98,6 +98,19 @@ class VectorPipelineIT extends IntegrationTest {
                 .containsEntry("missing_geometries", 1).containsEntry("dropped_z", true);
         assertThat(jdbc.queryForObject("select bool_and(ST_IsValid(geom)) and max(ST_NDims(geom)) = 2 from geo.shapes_"
                 + suffix, Boolean.class)).isTrue();
+
+        // Mixed types: the layer declares no dimension, and the 3D polygon still counts.
+        upload("mixed3d.geojson", """
+                {"type": "FeatureCollection", "features": [
+                 {"type": "Feature", "properties": {}, "geometry": {"type": "MultiPolygon",
+                  "coordinates": [[[[0, 0], [1, 0], [1, 1], [0, 0]]]]}},
+                 {"type": "Feature", "properties": {}, "geometry": {"type": "Polygon",
+                  "coordinates": [[[10, 10, 1], [11, 10, 1], [11, 11, 1], [10, 10, 1]]]}}]}""");
+        Map<String, Object> mixed = run("{\"blob_name\": \"" + prefix + "mixed3d.geojson\", \"target_table\": "
+                + "\"mixed3d_" + suffix + "\"}");
+        assertThat(mixed.get("status")).as(mixed.toString()).isEqualTo("completed");
+        assertThat((Map<String, Object>) mixed.get("result_data")).containsEntry("features", 2)
+                .containsEntry("dropped_z", true).containsEntry("dropped_m", false);
     }
 
     @Test
