@@ -88,7 +88,7 @@ class VectorWorkflow implements Workflow {
         Map<String, Object> result = new LinkedHashMap<>(context.taskResult(3, ONLY).orElse(Map.of()));
         context.taskResult(1, ONLY).ifPresent(prepared -> {
             for (String count : List.of("source_features", "missing_geometries", "dropped_z", "dropped_m",
-                    "geometry_type", "source_crs", "layer")) {
+                    "renamed_fields", "geometry_type", "source_crs", "layer")) {
                 result.put(count, prepared.get(count));
             }
         });

@@ -131,6 +131,7 @@ class VectorPipelineIT extends IntegrationTest {
         Map<String, Object> report = Json.readMap(jdbc.queryForObject(
                 "select result::text from task where job_id = ? and stage = 1", String.class, status.get("job_id")));
         Map<String, String> renamed = (Map<String, String>) report.get("renamed_fields");
+        assertThat((Map<String, Object>) status.get("result_data")).containsEntry("renamed_fields", renamed);
         assertThat(renamed).containsEntry("My Field", "my_field").containsEntry("SELECT", "select")
                 .containsEntry("L\u00e4nge", "lange").containsEntry("x-y#z", "x_y_z")
                 .containsEntry(long1, long1.substring(0, 63)).containsEntry(long2, long2.substring(0, 61) + "_2")
