@@ -68,7 +68,7 @@ class TableFinalizer {
         String staging = quote(properties.stagingSchema()) + "." + quote(stagingName);
         String fidColumn = (String) prepared.get("fid_column");
         boolean replace = "replace".equals(job.get("load_method"));
-        boolean exists = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class, schema + "." + table);
+        boolean exists = exists(schema + "." + table);
         // A staging table that will be swapped in gets its indexes before the swap: built in parallel with
         // the validity scan, and outside the swap's transaction, which then holds its lock on the old
         // table for a few renames instead of an index build. The transaction checks the choice again.
@@ -87,8 +87,7 @@ class TableFinalizer {
         long loaded = ((Number) loadedStats.get("features")).longValue() - unrepairable;
         boolean appendedToOthers = transaction.execute(status -> {
             jdbc.execute("create schema if not exists " + quote(schema));
-            boolean existsNow = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class,
-                    schema + "." + table);
+            boolean existsNow = exists(schema + "." + table);
             boolean sameShape = existsNow && columns.equals(columns(schema, table, fidColumn));
             boolean dependents = existsNow && hasDependents(schema, table);
             String index = quote(shorten(table, "_geom_idx"));
@@ -98,19 +97,16 @@ class TableFinalizer {
                 if (existsNow) {
                     jdbc.execute("drop table " + target);
                 }
-                boolean indexed = swapExpected && jdbc.queryForObject("select to_regclass(?) is not null",
-                        Boolean.class, properties.stagingSchema() + "." + geometryIndex);
                 jdbc.execute("alter table " + staging + " rename to " + quote(table));
                 jdbc.execute("alter table " + quote(properties.stagingSchema()) + "." + quote(table) + " set schema "
                         + quote(schema));
-                if (indexed) {
+                // repairAndIndex built both indexes (and ANALYZEd) whenever the swap was expected.
+                jdbc.execute("alter table " + target + " add constraint " + quote(shorten(table, "_pkey"))
+                        + " primary key " + (swapExpected ? "using index " + quote(fidIndex) : "(" + quote(fidColumn)
+                                + ")"));
+                if (swapExpected) {
                     swappedAnalyzed.set(true);
-                    jdbc.execute("alter table " + target + " add constraint " + quote(shorten(table, "_pkey"))
-                            + " primary key using index " + quote(fidIndex));
                     jdbc.execute("alter index " + quote(schema) + "." + quote(geometryIndex) + " rename to " + index);
-                } else {
-                    jdbc.execute("alter table " + target + " add constraint " + quote(shorten(table, "_pkey"))
-                            + " primary key (" + quote(fidColumn) + ")");
                 }
                 jdbc.execute("alter sequence if exists " + quote(schema) + "." + quote(stagingName + "_" + fidColumn
                         + "_seq") + " rename to " + quote(shorten(table, "_" + fidColumn + "_seq")));
@@ -196,7 +192,8 @@ class TableFinalizer {
         CompletableFuture<Void> geometry = CompletableFuture.runAsync(() -> transaction.executeWithoutResult(
                 status -> {
                     jdbc.execute("set local maintenance_work_mem = '256MB'");
-                    jdbc.execute("create index if not exists " + quote(geometryIndex) + " on " + staging + " using gist (geom)");
+                    jdbc.execute("create index if not exists " + quote(geometryIndex) + " on " + staging
+                            + " using gist (geom)");
                 }), builders);
         CompletableFuture<Void> fid = CompletableFuture.runAsync(() -> jdbc.execute("create unique index if not exists "
                 + quote(fidIndex) + " on " + staging + " (" + quote(fidColumn) + ")"), builders);
@@ -269,6 +266,10 @@ class TableFinalizer {
                 + "from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = "
                 + "c.relnamespace where n.nspname = ? and c.relname = ? and a.attnum > 0 and not a.attisdropped "
                 + "and a.attname <> ? order by a.attnum", schema, table, fidColumn);
+    }
+
+    private boolean exists(String qualifiedName) {
+        return jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class, qualifiedName);
     }
 
     private boolean hasDependents(String schema, String table) {
