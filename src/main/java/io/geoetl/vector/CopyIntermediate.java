@@ -3,22 +3,16 @@ package io.geoetl.vector;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,9 +41,6 @@ final class CopyIntermediate {
 
     static final String GEOMETRY_COLUMN = "geom";
     static final String FID_COLUMN = "ogc_fid";
-    /** PostgreSQL truncates longer identifiers, which would turn two long field names into one. */
-    private static final int MAX_IDENTIFIER_BYTES = 63;
-    private static final Pattern SAFE_NAME = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
 
     /** An attribute column as GDAL declared it ({@code ALTER TABLE ... ADD COLUMN "name" TYPE}). */
     record Column(String name, String type) {
@@ -119,7 +110,7 @@ final class CopyIntermediate {
         try (frames) {
             // A flush ends the frame: the writer flushes exactly at chunk ends.
             frames.setCloseFrameOnFlush(true);
-            return new Writer(new LineReader(dump), new BufferedOutputStream(frames, 1 << 16), counted, chunkSize)
+            return new Writer(new CopyLineReader(dump), new BufferedOutputStream(frames, 1 << 16), counted, chunkSize)
                     .run();
         }
     }
@@ -154,7 +145,7 @@ final class CopyIntermediate {
 
     private static final class Writer {
 
-        private final LineReader reader;
+        private final CopyLineReader reader;
         private final OutputStream out;
         private final CountingOutputStream compressed;
         private final long chunkSize;
@@ -168,7 +159,7 @@ final class CopyIntermediate {
         private long features;
         private long missing;
 
-        Writer(LineReader reader, OutputStream out, CountingOutputStream compressed, long chunkSize) {
+        Writer(CopyLineReader reader, OutputStream out, CountingOutputStream compressed, long chunkSize) {
             this.reader = reader;
             this.out = out;
             this.compressed = compressed;
@@ -191,7 +182,7 @@ final class CopyIntermediate {
                     }
                 }
             }
-            Map<String, String> safe = safeNames(columns.stream().map(Column::name).toList());
+            Map<String, String> safe = ColumnNames.safe(columns.stream().map(Column::name).toList());
             List<Column> safeColumns = columns.stream().map(column -> new Column(safe.get(column.name()),
                     column.type())).toList();
             Map<String, String> renamed = new LinkedHashMap<>();
@@ -384,45 +375,6 @@ final class CopyIntermediate {
         return digit <= '9' ? digit - '0' : (digit & ~0x20) - 'A' + 10;
     }
 
-    /**
-     * Column names for source fields: lower-case ASCII letters, digits and underscores, not starting
-     * with a digit, at most 63 bytes, unique, and neither the geometry nor the fid column. Accents are
-     * dropped ("L\u00e4nge" becomes "lange"), other characters become underscores, and a clash gets a
-     * suffix (_2, _3, ...). Names that are safe already are kept first, so they never take a suffix.
-     */
-    static Map<String, String> safeNames(List<String> names) {
-        Map<String, String> safe = new HashMap<>();
-        Set<String> taken = new HashSet<>(List.of(GEOMETRY_COLUMN, FID_COLUMN));
-        for (String name : names) {
-            if (SAFE_NAME.matcher(name).matches() && taken.add(name)) {
-                safe.put(name, name);
-            }
-        }
-        for (String name : names) {
-            if (safe.containsKey(name)) {
-                continue;
-            }
-            String base = Normalizer.normalize(name, Normalizer.Form.NFD).replaceAll("\\p{M}+", "")
-                    .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_");
-            if (base.isEmpty() || base.chars().allMatch(c -> c == '_')) {
-                base = "field";
-            } else if (Character.isDigit(base.charAt(0))) {
-                base = "f_" + base;
-            }
-            base = base.substring(0, Math.min(base.length(), MAX_IDENTIFIER_BYTES));
-            String candidate = base;
-            for (int n = 2; !taken.add(candidate); n++) {
-                String suffix = "_" + n;
-                candidate = base.substring(0, Math.min(base.length(), MAX_IDENTIFIER_BYTES - suffix.length()))
-                        + suffix;
-            }
-            safe.put(name, candidate);
-        }
-        Map<String, String> inSourceOrder = new LinkedHashMap<>();
-        names.forEach(name -> inSourceOrder.put(name, safe.get(name)));
-        return inSourceOrder;
-    }
-
     private static Column column(String name, String declaration) {
         String type = declaration.replaceFirst("(?i) (NOT NULL|DEFAULT|UNIQUE)\\b.*$", "").strip();
         if (!SAFE_TYPE.matcher(type).matches()) {
@@ -434,66 +386,5 @@ final class CopyIntermediate {
 
     private static String unquote(String quoted) {
         return quoted.substring(1, quoted.length() - 1).replace("\"\"", "\"");
-    }
-
-    /**
-     * COPY text rows, one at a time, from a stream: a row ends at a newline that no backslash escapes
-     * (GDAL writes a newline inside a value as backslash + newline).
-     */
-    private static final class LineReader {
-
-        private final InputStream in;
-        private final byte[] buffer = new byte[1 << 16];
-        private int position;
-        private int limit;
-        private byte[] line = new byte[1 << 12];
-        private int length;
-
-        LineReader(InputStream in) {
-            this.in = in;
-        }
-
-        boolean next() throws IOException {
-            length = 0;
-            boolean escaped = false;
-            while (true) {
-                if (position == limit) {
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new InterruptedIOException("interrupted while reading GDAL's output");
-                    }
-                    limit = in.read(buffer);
-                    position = 0;
-                    if (limit <= 0) {
-                        limit = 0;
-                        return length > 0;
-                    }
-                }
-                byte b = buffer[position++];
-                if (b == '\n' && !escaped) {
-                    return true;
-                }
-                escaped = !escaped && b == '\\';
-                if (length == line.length) {
-                    line = Arrays.copyOf(line, line.length * 2);
-                }
-                line[length++] = b;
-            }
-        }
-
-        byte[] bytes() {
-            return line;
-        }
-
-        int length() {
-            return length;
-        }
-
-        String text() {
-            return new String(line, 0, length, StandardCharsets.UTF_8);
-        }
-
-        boolean isEndOfData() {
-            return length == 2 && line[0] == '\\' && line[1] == '.';
-        }
     }
 }

@@ -64,7 +64,7 @@ class CopyIntermediateTest {
     void fieldNamesBecomeSafeUniqueIdentifiersOfAtMost63Bytes() {
         String long1 = "a".repeat(70);
         String long2 = "A".repeat(70);
-        Map<String, String> safe = CopyIntermediate.safeNames(List.of("My Field", "my_field", "L\u00e4nge",
+        Map<String, String> safe = ColumnNames.safe(List.of("My Field", "my_field", "L\u00e4nge",
                 "x-y#z", "2021", "geom", "OGC_FID", "\u5730\u540d", long1, long2, "select"));
 
         assertThat(safe).containsExactly(entry("My Field", "my_field_2"), entry("my_field", "my_field"),
