@@ -30,24 +30,42 @@ public final class WorkDir implements AutoCloseable {
     }
 
     /**
-     * Downloads a blob under a fixed local name (never the user's path), with a shapefile's siblings
-     * when they exist, and returns the local file.
+     * Downloads a blob into this folder, with a shapefile's siblings when they exist, and returns the
+     * local file. The local name is the blob's own file name made safe (never its path), because GDAL
+     * names a GeoJSON's or CSV's layer after the file.
      */
     public Path download(BlobStore blobs, String container, String blobName) {
         String extension = FileKind.extension(blobName);
-        Path local = root.resolve("input" + (extension.isEmpty() ? "" : "." + extension));
+        String localStem = localStem(blobName, extension);
+        Path local = root.resolve(localStem + (extension.isEmpty() ? "" : "." + extension));
         blobs.download(container, blobName, local);
         if ("shp".equals(extension)) {
             String stem = blobName.substring(0, blobName.length() - 3);
             for (String sibling : SHAPEFILE_SIBLINGS) {
                 try {
-                    blobs.download(container, stem + sibling, root.resolve("input." + sibling));
+                    blobs.download(container, stem + sibling, root.resolve(localStem + "." + sibling));
                 } catch (RuntimeException missing) {
                     // .prj and .cpg are optional; a missing .shx/.dbf makes GDAL refuse the file with a clear error.
                 }
             }
         }
         return local;
+    }
+
+    /**
+     * The blob's file name without its extension, as a name no shell, GDAL option parser or path
+     * resolution can misread: letters, digits, space, {@code _} and {@code -} only, no leading dash,
+     * at most 100 characters; "input" when nothing is left.
+     */
+    static String localStem(String blobName, String extension) {
+        String fileName = blobName.substring(blobName.lastIndexOf('/') + 1);
+        String stem = extension.isEmpty() ? fileName : fileName.substring(0, Math.max(0, fileName.length()
+                - extension.length() - 1));
+        StringBuilder safe = new StringBuilder();
+        stem.codePoints().limit(100).forEach(c -> safe.appendCodePoint(Character.isLetterOrDigit(c) || c == ' '
+                || c == '-' ? c : '_'));
+        String name = safe.toString().replaceFirst("^[- ]+", "").strip();
+        return name.isEmpty() ? "input" : name;
     }
 
     public Path root() {

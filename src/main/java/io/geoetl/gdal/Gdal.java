@@ -199,7 +199,9 @@ public class Gdal {
         metrics.gdalStep("vector_prepare", result.exitCode() == 0 && result.readFailure() == null,
                 Duration.ofNanos(System.nanoTime() - started));
         if (result.exitCode() != 0 && !(result.readFailure() instanceof GeoetlException)) {
-            throw new PermanentTaskException("invalid_vector", firstLine(result.stderr()));
+            // The scratch folder means nothing to the user: GDAL's message names the file only.
+            throw new PermanentTaskException("invalid_vector", firstLine(result.stderr()).replace(source.toString(),
+                    source.getFileName().toString()));
         }
         if (result.readFailure() instanceof RuntimeException failure) {
             throw failure;

@@ -17,13 +17,34 @@ final class ColumnNames {
     private static final int MAX_IDENTIFIER_BYTES = 63;
     private static final Pattern SAFE_NAME = Pattern.compile("^[a-z_][a-z0-9_]{0,62}$");
 
+    /** Latin letters that are not a base letter plus an accent, so NFD would not reduce them to ASCII. */
+    private static final Map<String, String> LATIN_LETTERS = Map.ofEntries(Map.entry("\u00df", "ss"),
+            Map.entry("\u00e6", "ae"), Map.entry("\u00c6", "AE"), Map.entry("\u0153", "oe"), Map.entry("\u0152", "OE"),
+            Map.entry("\u00f8", "o"), Map.entry("\u00d8", "O"), Map.entry("\u0142", "l"), Map.entry("\u0141", "L"),
+            Map.entry("\u0111", "d"), Map.entry("\u0110", "D"), Map.entry("\u00fe", "th"), Map.entry("\u00de", "TH"),
+            Map.entry("\u00f0", "d"), Map.entry("\u00d0", "D"), Map.entry("\u0131", "i"));
+
     private ColumnNames() {
+    }
+
+    private static String latinLetters(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        name.codePoints().forEach(c -> {
+            String letters = LATIN_LETTERS.get(Character.toString(c));
+            if (letters == null) {
+                out.appendCodePoint(c);
+            } else {
+                out.append(letters);
+            }
+        });
+        return out.toString();
     }
 
     /**
      * Column names for source fields: lower-case ASCII letters, digits and underscores, not starting
      * with a digit, at most 63 bytes, unique, and neither the geometry nor the fid column. Accents are
-     * dropped ("L\u00e4nge" becomes "lange"), other characters become underscores, and a clash gets a
+     * dropped ("L\u00e4nge" becomes "lange"), a few Latin letters are spelled out ("Stra\u00dfe" becomes
+     * "strasse"), other characters become underscores, and a clash gets a
      * suffix (_2, _3, ...). Names that are safe already are kept first, so they never take a suffix.
      */
     static Map<String, String> safe(List<String> names) {
@@ -39,7 +60,7 @@ final class ColumnNames {
             if (safe.containsKey(name)) {
                 continue;
             }
-            String base = Normalizer.normalize(name, Normalizer.Form.NFD).replaceAll("\\p{M}+", "")
+            String base = Normalizer.normalize(latinLetters(name), Normalizer.Form.NFD).replaceAll("\\p{M}+", "")
                     .toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "_");
             if (base.isEmpty() || base.chars().allMatch(c -> c == '_')) {
                 base = "field";

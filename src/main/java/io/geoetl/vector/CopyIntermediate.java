@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,8 +93,10 @@ final class CopyIntermediate {
     private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
     private static final int SRID_FLAG = 0x20000000;
     private static final int FLAGS = 0xF0000000;
-    /** Marks a geometry field that is written as GDAL wrote it. */
-    private static final byte[] UNCHANGED = new byte[0];
+    /** What a row's geometry field needs: dropped, written as GDAL wrote it, or wrapped as a one-part Multi. */
+    private static final int MISSING = 0;
+    private static final int UNCHANGED = 1;
+    private static final int WRAP = 2;
 
     private CopyIntermediate() {
     }
@@ -152,7 +153,11 @@ final class CopyIntermediate {
         private final List<Column> columns = new ArrayList<>();
         private final List<Chunk> chunks = new ArrayList<>();
         private final TreeSet<String> families = new TreeSet<>();
+        /** The families as bits, so that a row of a known family costs no set lookup. */
+        private int familiesSeen;
         private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        /** Room for a fid's digits or a Multi header, reused by every row. */
+        private final byte[] scratch = new byte[64];
         private long written;
         private long chunkStart;
         private long sourceFeatures;
@@ -227,30 +232,45 @@ final class CopyIntermediate {
             int length = reader.length();
             int start = fieldStart(line, length, geometryField);
             int end = fieldEnd(line, length, start);
-            byte[] geometry = geometry(line, start, end);
-            if (geometry == null) {
+            int kind = geometry(line, start, end);
+            if (kind == MISSING) {
                 missing++;
                 return;
             }
             requireUtf8(line, length);
             features++;
-            byte[] fid = Long.toString(features).getBytes(StandardCharsets.US_ASCII);
-            out.write(fid);
-            out.write('\t');
-            if (geometry == UNCHANGED) {
+            int fidLength = digits(features);
+            scratch[fidLength] = '\t';
+            out.write(scratch, 0, fidLength + 1);
+            if (kind == UNCHANGED) {
                 out.write(line, 0, length);
                 written += length;
             } else {
                 out.write(line, 0, start);
-                out.write(geometry);
-                out.write(line, end, length - end);
-                written += start + geometry.length + (length - end);
+                int header = multiHeader(line, start);
+                out.write(scratch, 0, header);
+                int body = start + singleHeaderLength(line, start);
+                out.write(line, body, length - body);
+                written += start + header + length - body;
             }
             out.write('\n');
-            written += fid.length + 2;
+            written += fidLength + 2;
             if (features % chunkSize == 0) {
                 chunks.add(chunk());
             }
+        }
+
+        /** Writes the decimal digits of {@code value} to the start of the scratch buffer; returns their count. */
+        private int digits(long value) {
+            int count = 0;
+            for (long rest = value; rest > 0; rest /= 10) {
+                count++;
+            }
+            for (int at = count - 1; at >= 0; at--) {
+                scratch[at] = (byte) ('0' + value % 10);
+                value /= 10;
+            }
+            return count;
         }
 
         /**
@@ -281,12 +301,12 @@ final class CopyIntermediate {
         }
 
         /**
-         * The hex EWKB to write for the field at [start, end), the field itself when it needs no change,
-         * or null for a missing or empty geometry.
+         * What to do with the hex EWKB field at [start, end): {@link #MISSING} for a missing or empty
+         * geometry, {@link #UNCHANGED} for a Multi geometry, {@link #WRAP} for a single-part one.
          */
-        private byte[] geometry(byte[] line, int start, int end) {
+        private int geometry(byte[] line, int start, int end) {
             if (end - start == 2 && line[start] == '\\' && line[start + 1] == 'N') {
-                return null;
+                return MISSING;
             }
             if (end - start < 10) {
                 throw new PermanentTaskException("invalid_vector", "unreadable geometry in feature " + sourceFeatures);
@@ -294,36 +314,51 @@ final class CopyIntermediate {
             boolean little = line[start + 1] == '1';
             int type = (int) uint32(line, start + 2, little);
             int base = (type & ~FLAGS) % 1000;
-            int header = 10 + ((type & SRID_FLAG) != 0 ? 8 : 0);
+            int header = singleHeaderLength(line, start);
             long parts = end - start >= header + 8 ? uint32(line, start + header, little) : -1;
             if (base >= 1 && base <= 7 && base != 1 && parts == 0) {
-                return null;
+                return MISSING;
             }
             if (base < 1 || base > 6) {
                 throw new PermanentTaskException("unsupported_geometry", "the layer holds geometry collections or "
                         + "curves, which geoetl cannot load as one geometry type (feature " + sourceFeatures + ")");
             }
-            families.add(FAMILIES[base > 3 ? base - 3 : base]);
-            if (base > 3) {
-                return UNCHANGED;
+            int family = base > 3 ? base - 3 : base;
+            if ((familiesSeen & 1 << family) == 0) {
+                familiesSeen |= 1 << family;
+                families.add(FAMILIES[family]);
             }
-            // A single-part geometry: the same bytes inside a one-part Multi header of the same byte order.
-            byte[] wrapped = new byte[(end - start) + 18];
+            return base > 3 ? UNCHANGED : WRAP;
+        }
+
+        /**
+         * A single-part geometry keeps its bytes after its header, inside a one-part Multi: writes to the
+         * scratch buffer the Multi header (same byte order, same SRID) and the part's header without the
+         * SRID, and returns their length.
+         */
+        private int multiHeader(byte[] line, int start) {
+            boolean little = line[start + 1] == '1';
+            int type = (int) uint32(line, start + 2, little);
+            int base = (type & ~FLAGS) % 1000;
             int at = 0;
-            wrapped[at++] = line[start];
-            wrapped[at++] = line[start + 1];
-            at = hex(wrapped, at, (type & FLAGS) | (base + 3), little);
+            scratch[at++] = line[start];
+            scratch[at++] = line[start + 1];
+            at = hex(scratch, at, (type & FLAGS) | (base + 3), little);
             if ((type & SRID_FLAG) != 0) {
-                System.arraycopy(line, start + 10, wrapped, at, 8);
+                System.arraycopy(line, start + 10, scratch, at, 8);
                 at += 8;
             }
-            at = hex(wrapped, at, 1, little);
-            wrapped[at++] = line[start];
-            wrapped[at++] = line[start + 1];
-            at = hex(wrapped, at, type & ~SRID_FLAG, little);
-            System.arraycopy(line, start + header, wrapped, at, end - start - header);
-            return Arrays.copyOf(wrapped, at + end - start - header);
+            at = hex(scratch, at, 1, little);
+            scratch[at++] = line[start];
+            scratch[at++] = line[start + 1];
+            return hex(scratch, at, type & ~SRID_FLAG, little);
         }
+    }
+
+    /** Hex digits of a geometry's header: byte order and type, and the SRID when the type flags one. */
+    private static int singleHeaderLength(byte[] line, int start) {
+        boolean little = line[start + 1] == '1';
+        return 10 + ((uint32(line, start + 2, little) & SRID_FLAG) != 0 ? 8 : 0);
     }
 
     /** Start of field {@code index} of a COPY text row; a backslash escapes the byte after it. */

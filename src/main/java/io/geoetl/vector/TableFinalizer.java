@@ -20,6 +20,9 @@ import io.geoetl.config.VectorProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.stac.StacRepository;
 import io.geoetl.storage.BlobStore;
+import io.geoetl.workflow.StepSeconds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -33,6 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class TableFinalizer {
+
+    private static final Logger log = LoggerFactory.getLogger(TableFinalizer.class);
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
@@ -68,6 +73,7 @@ class TableFinalizer {
         String staging = quote(properties.stagingSchema()) + "." + quote(stagingName);
         String fidColumn = (String) prepared.get("fid_column");
         boolean replace = "replace".equals(job.get("load_method"));
+        StepSeconds seconds = new StepSeconds();
         boolean exists = exists(schema + "." + table);
         // A staging table that will be swapped in gets its indexes before the swap: built in parallel with
         // the validity scan, and outside the swap's transaction, which then holds its lock on the old
@@ -78,6 +84,7 @@ class TableFinalizer {
         Map<String, Object> loadedStats = swapExpected
                 ? repairAndIndex(staging, (String) prepared.get("geometry_type"), fidColumn, geometryIndex, fidIndex)
                 : transaction.execute(status -> repair(staging, (String) prepared.get("geometry_type")));
+        seconds.lap(swapExpected ? "validate_index_analyze" : "validate");
         long invalid = ((Number) loadedStats.get("invalid")).longValue();
         long unrepairable = ((Number) loadedStats.get("unrepairable")).longValue();
         List<Map<String, Object>> columns = columns(properties.stagingSchema(), stagingName, fidColumn);
@@ -133,8 +140,10 @@ class TableFinalizer {
             jdbc.execute("create index if not exists " + index + " on " + target + " using gist (geom)");
             return existsNow && !replace;
         });
+        seconds.lap("swap_or_insert");
         if (!swappedAnalyzed.get()) {
             jdbc.execute("analyze " + target);
+            seconds.lap("analyze");
         }
         // The staging scan's extent describes the table unless rows were appended to others or deleted.
         Map<String, Object> summary = loadedStats;
@@ -145,6 +154,8 @@ class TableFinalizer {
         stac.ensureCollection(collection, StacItems.collection(collection, "PostGIS tables loaded by geoetl"));
         stac.upsertItem(collection, item(collection, schema, table, summary, prepared));
         catalog.refreshCollection(collection);
+        seconds.lap("catalog");
+        log.info("finalized {} for job {}: {} (seconds)", schema + "." + table, jobId, seconds);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("table", schema + "." + table);
         result.put("features", loaded);
@@ -154,6 +165,7 @@ class TableFinalizer {
         result.put("unrepairable_geometries", unrepairable);
         result.put("load_method", job.get("load_method"));
         result.put("item_id", schema + "." + table);
+        result.put("step_seconds", seconds.toMap());
         return result;
     }
 

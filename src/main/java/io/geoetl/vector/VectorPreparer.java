@@ -25,6 +25,7 @@ import io.geoetl.gdal.Gdal;
 import io.geoetl.orchestration.Json;
 import io.geoetl.storage.BlobStore;
 import io.geoetl.storage.BlockUploadStream;
+import io.geoetl.workflow.StepSeconds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -57,11 +58,10 @@ class VectorPreparer {
 
     Map<String, Object> prepare(String jobId, Map<String, Object> job) throws Exception {
         String blobName = (String) job.get("blob_name");
-        Map<String, Object> seconds = new LinkedHashMap<>();
-        long started = System.nanoTime();
+        StepSeconds seconds = new StepSeconds();
         try (WorkDir work = WorkDir.create()) {
             Path downloaded = work.download(blobs, (String) job.get("container"), blobName);
-            started = lap(seconds, "download", started);
+            seconds.lap("download");
             if (Files.size(downloaded) == 0) {
                 throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
             }
@@ -88,7 +88,7 @@ class VectorPreparer {
                 upload.close();
                 throw e;
             }
-            started = lap(seconds, "translate_and_upload", started);
+            seconds.lap("translate_and_upload");
             if (written.features() == 0) {
                 blobs.deleteIfExists(storage.silverContainer(), intermediateBlob);
                 throw new PermanentTaskException("no_features", "the layer has no feature with a geometry ("
@@ -97,7 +97,7 @@ class VectorPreparer {
             Map<String, Object> report = new LinkedHashMap<>(Json.readMap(Files.readString(layerReport)));
             String etag = blobs.describe(storage.silverContainer(), intermediateBlob).etag();
             loader.createStaging(jobId, written);
-            lap(seconds, "create_staging", started);
+            seconds.lap("create_staging");
             log.info("prepared {} features of {} for job {}: {} (seconds)", written.features(), blobName, jobId,
                     seconds);
             report.put("source_features", written.sourceFeatures());
@@ -113,16 +113,10 @@ class VectorPreparer {
             report.put("intermediate_row_bytes", written.rowBytes());
             report.put("intermediate_bytes", written.compressedBytes());
             report.put("intermediate_etag", etag);
-            report.put("step_seconds", seconds);
+            report.put("step_seconds", seconds.toMap());
             report.put("chunks", written.chunks().stream().map(CopyIntermediate.Chunk::toMap).toList());
             return report;
         }
-    }
-
-    private static long lap(Map<String, Object> seconds, String step, long started) {
-        long now = System.nanoTime();
-        seconds.put(step, Math.round((now - started) / 1e7) / 100.0);
-        return now;
     }
 
     /** The file GDAL should open: a zip or kmz is unpacked first and the dataset inside it found. */

@@ -86,12 +86,16 @@ class VectorWorkflow implements Workflow {
     @Override
     public Map<String, Object> summarize(JobSummaryContext context) {
         Map<String, Object> result = new LinkedHashMap<>(context.taskResult(3, ONLY).orElse(Map.of()));
+        Map<String, Object> steps = new LinkedHashMap<>();
         context.taskResult(1, ONLY).ifPresent(prepared -> {
             for (String count : List.of("source_features", "missing_geometries", "dropped_z", "dropped_m",
                     "renamed_fields", "geometry_type", "source_crs", "layer")) {
                 result.put(count, prepared.get(count));
             }
+            steps.put("prepare", prepared.get("step_seconds"));
         });
+        steps.put("finalize", result.remove("step_seconds"));
+        result.put("step_seconds", steps);
         result.put("stages", context.stageStatistics());
         return result;
     }

@@ -65,12 +65,14 @@ class CopyIntermediateTest {
         String long1 = "a".repeat(70);
         String long2 = "A".repeat(70);
         Map<String, String> safe = ColumnNames.safe(List.of("My Field", "my_field", "L\u00e4nge",
-                "x-y#z", "2021", "geom", "OGC_FID", "\u5730\u540d", long1, long2, "select"));
+                "x-y#z", "2021", "geom", "OGC_FID", "\u5730\u540d", long1, long2, "select",
+                "Stra\u00dfe", "\u00d8re", "\u0141\u00f3d\u017a"));
 
         assertThat(safe).containsExactly(entry("My Field", "my_field_2"), entry("my_field", "my_field"),
                 entry("L\u00e4nge", "lange"), entry("x-y#z", "x_y_z"), entry("2021", "f_2021"), entry("geom", "geom_2"),
                 entry("OGC_FID", "ogc_fid_2"), entry("\u5730\u540d", "field"), entry(long1, "a".repeat(63)),
-                entry(long2, "a".repeat(61) + "_2"), entry("select", "select"));
+                entry(long2, "a".repeat(61) + "_2"), entry("select", "select"),
+                entry("Stra\u00dfe", "strasse"), entry("\u00d8re", "ore"), entry("\u0141\u00f3d\u017a", "lodz"));
     }
 
     @Test

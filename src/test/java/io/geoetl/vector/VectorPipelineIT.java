@@ -96,6 +96,10 @@ class VectorPipelineIT extends IntegrationTest {
         assertThat(result).containsEntry("source_features", 3).containsEntry("features", 2)
                 .containsEntry("invalid_geometries", 1).containsEntry("repaired_geometries", 1)
                 .containsEntry("missing_geometries", 1).containsEntry("dropped_z", true);
+        // Where the time went, step by step, for the prepare and finalize tasks.
+        Map<String, Map<String, Object>> steps = (Map<String, Map<String, Object>>) result.get("step_seconds");
+        assertThat(steps.get("prepare")).containsKeys("download", "translate_and_upload", "create_staging");
+        assertThat(steps.get("finalize")).containsKeys("validate_index_analyze", "swap_or_insert", "catalog");
         assertThat(jdbc.queryForObject("select bool_and(ST_IsValid(geom)) and max(ST_NDims(geom)) = 2 from geo.shapes_"
                 + suffix, Boolean.class)).isTrue();
 
@@ -192,6 +196,7 @@ class VectorPipelineIT extends IntegrationTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void csvKmlAndKmzLoad() throws Exception {
         upload("points.csv", "name,latitude,longitude\na,48.85,2.35\nb,51.5,-0.12\nc,40.4,-3.7\n");
         upload("wkt.csv", "id;shape\n1;\"POINT (1 2)\"\n2;\"POINT (3 4)\"\n".replace(';', ','));
@@ -203,7 +208,9 @@ class VectorPipelineIT extends IntegrationTest {
         Path kmz = zip(Files.createTempFile("places", ".kmz"), Map.of("doc.kml", kml.getBytes(StandardCharsets.UTF_8)));
         Samples.upload(bronze, prefix + "places.kmz", kmz);
 
-        assertLoaded("points.csv", "csv_" + suffix, 3);
+        Map<String, Object> csv = assertLoaded("points.csv", "csv_" + suffix, 3);
+        // GDAL names a CSV's layer after its file, as ogrinfo would show it.
+        assertThat((Map<String, Object>) csv.get("result_data")).containsEntry("layer", "points");
         assertLoaded("wkt.csv", "wkt_" + suffix, 2, ", \"wkt_column\": \"shape\"");
         assertLoaded("places.kml", "kml_" + suffix, 2);
         assertLoaded("places.kmz", "kmz_" + suffix, 2);
@@ -264,6 +271,7 @@ class VectorPipelineIT extends IntegrationTest {
             out.closeEntry();
         }
         Samples.upload(bronze, prefix + "bomb.zip", bomb);
+        upload("notvector.geojson", "\u0089PNG this is not GeoJSON");
 
         assertFails("mixed.geojson", "mixes points and polygons");
         assertFails("nocoords.csv", "no lat/lon or WKT columns");
@@ -271,6 +279,8 @@ class VectorPipelineIT extends IntegrationTest {
         assertFails("noshp.zip", "no_dataset_in_archive");
         assertFails("bomb.zip", "archive_too_large");
         assertFails("missing.geojson", "blob_not_found");
+        // GDAL's own words, naming the file but not the worker's scratch folder.
+        assertThat(assertFails("notvector.geojson", "notvector.geojson' not recognized")).doesNotContain("geoetl-task");
         for (String body : List.of("{\"blob_name\": \"a.geojson\", \"target_table\": \"x; drop table job\"}",
                 "{\"blob_name\": \"a.geojson\", \"target_schema\": \"Geo\"}",
                 "{\"blob_name\": \"a.geojson\", \"target_table\": \"pg_catalog\"}",
@@ -279,22 +289,24 @@ class VectorPipelineIT extends IntegrationTest {
         }
     }
 
-    private void assertLoaded(String blob, String table, int rows) {
-        assertLoaded(blob, table, rows, "");
+    private Map<String, Object> assertLoaded(String blob, String table, int rows) {
+        return assertLoaded(blob, table, rows, "");
     }
 
-    private void assertLoaded(String blob, String table, int rows, String extra) {
+    private Map<String, Object> assertLoaded(String blob, String table, int rows, String extra) {
         Map<String, Object> status = run("{\"blob_name\": \"" + prefix + blob + "\", \"target_table\": \"" + table
                 + "\", \"source_etag\": \"" + UUID.randomUUID() + "\"" + extra + "}");
         assertThat(status.get("status")).as(blob + ": " + status).isEqualTo("completed");
         assertThat(jdbc.queryForObject("select count(*) from geo." + table, Integer.class)).as(blob).isEqualTo(rows);
+        return status;
     }
 
-    private void assertFails(String blob, String reason) {
+    private String assertFails(String blob, String reason) {
         Map<String, Object> status = run("{\"blob_name\": \"" + prefix + blob + "\", \"target_table\": \"f_"
                 + suffix + "\"}");
         assertThat(status.get("status")).as(blob).isEqualTo("failed");
         assertThat(status.get("error_details").toString()).as(blob).contains(reason);
+        return status.get("error_details").toString();
     }
 
     private Map<String, Object> run(String body) {
