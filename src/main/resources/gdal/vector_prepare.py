@@ -77,7 +77,10 @@ def main():
             "-lco", "GEOMETRY_NAME=geom", "-lco", "SPATIAL_INDEX=NONE", "-lco", "SRID=4326",
             "-lco", "CREATE_SCHEMA=OFF", "-lco", "DROP_TABLE=OFF", "-lco", "FID=ogc_fid",
             # Field names as in the source: geoetl makes them safe itself and reports every renaming.
-            "-lco", "LAUNDER=NO"]
+            "-lco", "LAUNDER=NO",
+            # Column types without declared widths: shapefiles often hold values wider than their DBF declares
+            # (NUMERIC(24,15) and a population of 1.4 billion), which PostgreSQL would refuse.
+            "-lco", "PRECISION=NO"]
     if options.get("source_crs"):
         args += ["-s_srs", options["source_crs"]]
     try:

@@ -6,12 +6,19 @@ import java.io.UncheckedIOException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.storage.BlobStore;
+import io.geoetl.error.PermanentTaskException;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -28,6 +35,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 @Component
 class ChunkLoader {
+
+    /** Where PostgreSQL says a COPY failed: "COPY table, line 99, column pop_est: ...". */
+    private static final Pattern COPY_POSITION = Pattern.compile("COPY [^,]+, line (\\d+)(?:, column ([^:]+))?");
 
     private final BlobStore blobs;
     private final StorageProperties storage;
@@ -83,6 +93,34 @@ class ChunkLoader {
         String copy = "copy " + stagingTable(jobId) + " (" + ((List<String>) prepared.get("copy_columns")).stream()
                 .map(TableFinalizer::quote).collect(Collectors.joining(", ")) + ") from stdin";
         String fid = TableFinalizer.quote((String) prepared.get("fid_column"));
+        try {
+            return copyChunk(jobId, prepared, chunk, key, afterFid, toFid, copy, fid);
+        } catch (DataAccessException e) {
+            throw refusedValue(e, afterFid).orElseThrow(() -> e);
+        }
+    }
+
+    /**
+     * A value the table's column cannot hold (SQLSTATE class 22, data exception) fails the same way on every
+     * attempt: it becomes a permanent failure that names the feature, the column and PostgreSQL's reason.
+     */
+    static Optional<PermanentTaskException> refusedValue(DataAccessException error, long afterFid) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null
+                    && psql.getSQLState() != null && psql.getSQLState().startsWith("22")) {
+                ServerErrorMessage server = psql.getServerErrorMessage();
+                Matcher where = COPY_POSITION.matcher(String.valueOf(server.getWhere()));
+                String row = where.find() ? "the row that would have had fid " + (afterFid + Long.parseLong(where
+                        .group(1))) + (where.group(2) == null ? "" : " (column " + where.group(2) + ")") : "a row";
+                return Optional.of(new PermanentTaskException("invalid_value", "PostgreSQL refused " + row + ": "
+                        + server.getMessage() + (server.getDetail() == null ? "" : ". " + server.getDetail())));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Map<String, Object> copyChunk(String jobId, Map<String, Object> prepared, Map<String, Object> chunk,
+            String key, long afterFid, long toFid, String copy, String fid) {
         return transaction.execute(status -> jdbc.execute((ConnectionCallback<Map<String, Object>>) connection -> {
             long replaced = 0;
             boolean seenBefore = jdbc.update("insert into " + chunkTable(jobId) + " (chunk) values (?) on conflict "

@@ -222,6 +222,38 @@ class VectorPipelineIT extends IntegrationTest {
     }
 
     @Test
+    void shapefileValuesWiderThanTheirDeclaredFieldLoad() throws Exception {
+        // GDAL writes 1379302771.0 into a field the DBF declares N(12,3), with a warning: real shapefiles hold
+        // such values (Natural Earth's pop_est), and a NUMERIC(12,3) column would refuse them.
+        Path folder = Files.createTempDirectory("wide");
+        Process process = new ProcessBuilder("/usr/bin/python3", "-c", """
+                import sys
+                from osgeo import ogr, osr
+                srs = osr.SpatialReference(); srs.ImportFromEPSG(4326)
+                dataset = ogr.GetDriverByName("ESRI Shapefile").CreateDataSource(sys.argv[1])
+                layer = dataset.CreateLayer("wide", srs, ogr.wkbPoint)
+                field = ogr.FieldDefn("pop", ogr.OFTReal); field.SetWidth(12); field.SetPrecision(3)
+                layer.CreateField(field)
+                for value in (12.5, 1379302771.0):
+                    feature = ogr.Feature(layer.GetLayerDefn()); feature.SetField(0, value)
+                    feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (1 2)")); layer.CreateFeature(feature)
+                dataset = None
+                """, folder.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        for (String extension : List.of("shp", "shx", "dbf", "prj")) {
+            files.put("wide." + extension, Files.readAllBytes(folder.resolve("wide." + extension)));
+        }
+        Samples.upload(bronze, prefix + "wide.zip", zip(Files.createTempFile("wide", ".zip"), files));
+
+        assertLoaded("wide.zip", "wide_" + suffix, 2);
+        assertThat(jdbc.queryForList("select pop from geo.wide_" + suffix + " order by pop", Double.class))
+                .containsExactly(12.5, 1379302771.0);
+    }
+
+    @Test
     void replaceSwapsOrRefillsKeepingDependentViewsAndAppendAddsRows() throws Exception {
         String table = "pts_" + suffix;
         upload("points.csv", "name,lat,lon\na,1,1\nb,2,2\n");
