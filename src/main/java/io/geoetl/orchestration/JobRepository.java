@@ -118,6 +118,12 @@ public class JobRepository {
         return seconds.isEmpty() ? Duration.ZERO : Duration.ofNanos((long) (seconds.get(0) * 1e9));
     }
 
+    /** Marks a stage ended without a summary: the stage whose failed task failed the job fast. */
+    public void stopStage(String jobId, int generation, int stage) {
+        jdbc.update("update job_stage set ended_at = coalesce(ended_at, now()) where job_id = ? and generation = ? "
+                + "and stage = ?", jobId, generation, stage);
+    }
+
     /** The exactly-once gate of a stage: true only for the one caller whose row goes in. */
     public boolean recordTransition(String jobId, int generation, int stage, int retryRound, String outcome) {
         return jdbc.update("insert into stage_transition (job_id, generation, stage, retry_round, outcome) "

@@ -184,6 +184,7 @@ public class StageCoordinator {
         error.put("stage", stage);
         error.put("first_error", cause);
         if (jobs.end(job.jobId(), job.generation(), JobStatus.FAILED, null, error)) {
+            jobs.stopStage(job.jobId(), job.generation(), stage);
             int cancelled = tasks.cancelEndedJobTasks(job.jobId(), "pending", "queued");
             log.info("event=job_ended job_id={} status=failed reason=fail_fast cancelled_tasks={}", job.jobId(),
                     cancelled);

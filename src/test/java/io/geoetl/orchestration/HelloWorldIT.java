@@ -56,6 +56,9 @@ class HelloWorldIT extends IntegrationTest {
         assertThat(((Map<String, Object>) first.get("error")).get("type")).isEqualTo("injected_failure");
         assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2", Integer.class,
                 jobId)).isZero();
+        // The stage that failed the job shows when it ended, like the job.
+        Map<String, Object> failedStage = ((List<Map<String, Object>>) status.get("stages")).get(0);
+        assertThat(failedStage.get("ended_at")).as(failedStage.toString()).isNotNull();
     }
 
     @Test
