@@ -57,8 +57,12 @@ def main():
         fail(f"layer '{wanted}' not found; layers: {', '.join(names)}")
     layer = dataset.GetLayerByName(wanted) if wanted else dataset.GetLayerByIndex(0)
     if layer.GetGeomType() == ogr.wkbNone:
-        fail("the layer has no geometry column (for CSV: no lat/lon or WKT columns were found; "
-             "name them with lat_column/lon_column or wkt_column)")
+        if dataset.GetDriver().ShortName == "CSV":
+            fail("the CSV has no geometry: no lat/lon or WKT columns were found; "
+                 "name them with lat_column/lon_column or wkt_column")
+        spatial = [name for name in names if dataset.GetLayerByName(name).GetGeomType() != ogr.wkbNone]
+        fail(f"layer '{layer.GetName()}' has no geometry column"
+             + (f"; layers with geometry: {', '.join(spatial)}" if spatial else "; no layer of the file has one"))
     source_srs = layer.GetSpatialRef()
     if source_srs is None and not options.get("source_crs"):
         fail("the layer has no coordinate reference system; submit again with source_crs")

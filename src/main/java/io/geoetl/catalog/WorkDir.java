@@ -54,8 +54,8 @@ public final class WorkDir implements AutoCloseable {
 
     /**
      * The blob's file name without its extension, as a name no shell, GDAL option parser or path
-     * resolution can misread: letters, digits, space, {@code _} and {@code -} only, no leading dash,
-     * at most 100 characters; "input" when nothing is left.
+     * resolution can misread: letters, digits, space, {@code _}, {@code -} and {@code .} only, no leading
+     * dash or dot, at most 100 characters; "input" when nothing is left.
      */
     static String localStem(String blobName, String extension) {
         String fileName = blobName.substring(blobName.lastIndexOf('/') + 1);
@@ -63,8 +63,8 @@ public final class WorkDir implements AutoCloseable {
                 - extension.length() - 1));
         StringBuilder safe = new StringBuilder();
         stem.codePoints().limit(100).forEach(c -> safe.appendCodePoint(Character.isLetterOrDigit(c) || c == ' '
-                || c == '-' ? c : '_'));
-        String name = safe.toString().replaceFirst("^[- ]+", "").strip();
+                || c == '-' || c == '.' ? c : '_'));
+        String name = safe.toString().replaceFirst("^[-. ]+", "").strip();
         return name.isEmpty() ? "input" : name;
     }
 

@@ -213,6 +213,16 @@ class VectorPipelineIT extends IntegrationTest {
         assertThat((Map<String, Object>) csv.get("result_data")).containsEntry("layer", "points");
         assertLoaded("wkt.csv", "wkt_" + suffix, 2, ", \"wkt_column\": \"shape\"");
         assertLoaded("places.kml", "kml_" + suffix, 2);
+        // A KML folder is a layer: the first one loads unless `layer` names another, and all are reported.
+        upload("folders.kml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><kml xmlns=\"http://www.opengis.net/kml/2.2\">"
+                + "<Document><Folder><name>stations</name><Placemark><Point><coordinates>7.4,46.9</coordinates></Point>"
+                + "</Placemark></Folder><Folder><name>lines</name><Placemark><LineString><coordinates>7,46 8,47"
+                + "</coordinates></LineString></Placemark><Placemark><LineString><coordinates>8,47 9,48</coordinates>"
+                + "</LineString></Placemark></Folder></Document></kml>");
+        Map<String, Object> firstFolder = assertLoaded("folders.kml", "folder1_" + suffix, 1);
+        assertThat((Map<String, Object>) firstFolder.get("result_data")).containsEntry("layer", "stations")
+                .containsEntry("layers", List.of("stations", "lines"));
+        assertLoaded("folders.kml", "folder2_" + suffix, 2, ", \"layer\": \"lines\"");
         assertLoaded("places.kmz", "kmz_" + suffix, 2);
         // Promoted to Multi like ogr2ogr -nlt PROMOTE_TO_MULTI: one geometry type whatever later files hold.
         assertThat(jdbc.queryForObject("select round(ST_Y(ST_GeometryN(geom, 1))::numeric, 2) from geo.csv_" + suffix
@@ -304,9 +314,11 @@ class VectorPipelineIT extends IntegrationTest {
         }
         Samples.upload(bronze, prefix + "bomb.zip", bomb);
         upload("notvector.geojson", "\u0089PNG this is not GeoJSON");
+        Samples.upload(bronze, prefix + "nospatial.gpkg", Samples.ROOT.resolve("sf/gpkg/nospatial.gpkg"));
 
         assertFails("mixed.geojson", "mixes points and polygons");
         assertFails("nocoords.csv", "no lat/lon or WKT columns");
+        assertFails("nospatial.gpkg", "layer 'nospatial' has no geometry column; no layer of the file has one");
         assertFails("slip.zip", "zip-slip");
         assertFails("noshp.zip", "no_dataset_in_archive");
         assertFails("bomb.zip", "archive_too_large");
