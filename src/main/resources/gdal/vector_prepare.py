@@ -69,6 +69,9 @@ def main():
 
     declared = layer.GetGeomType()
     layer_name = layer.GetName()
+    if layer_name.startswith("-"):
+        # GDAL's translator takes the layer name as a command-line argument, where it would read as an option.
+        fail(f"layer '{layer_name}' starts with '-', which GDAL would read as an option: rename the layer")
     dropped_z, dropped_m = bool(ogr.GT_HasZ(declared)), bool(ogr.GT_HasM(declared))
     if ogr.GT_Flatten(declared) in (ogr.wkbUnknown, ogr.wkbGeometryCollection):
         # A layer of mixed types declares no dimension, and GDAL writes it 2D without a word: look at the

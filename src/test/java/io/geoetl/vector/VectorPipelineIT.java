@@ -314,10 +314,14 @@ class VectorPipelineIT extends IntegrationTest {
         }
         Samples.upload(bronze, prefix + "bomb.zip", bomb);
         upload("notvector.geojson", "\u0089PNG this is not GeoJSON");
+        // GDAL names the layer after the collection's "name"; on GDAL's command line it would read as an option.
+        upload("dash.geojson", "{\"type\": \"FeatureCollection\", \"name\": \"-overwrite\", \"features\": [{\"type\": "
+                + "\"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2]}}]}");
         Samples.upload(bronze, prefix + "nospatial.gpkg", Samples.ROOT.resolve("sf/gpkg/nospatial.gpkg"));
 
         assertFails("mixed.geojson", "mixes points and polygons");
         assertFails("nocoords.csv", "no lat/lon or WKT columns");
+        assertFails("dash.geojson", "layer '-overwrite' starts with '-'");
         assertFails("nospatial.gpkg", "layer 'nospatial' has no geometry column; no layer of the file has one");
         assertFails("slip.zip", "zip-slip");
         assertFails("noshp.zip", "no_dataset_in_archive");
