@@ -42,11 +42,11 @@ def dimensions_of(layer, limit):
     return has_z, has_m
 
 
-def main():
-    source, output, report, options = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+def open_layer(source, options, open_options):
+    """The dataset, its layer names and the layer to load (the one named in options, else the first)."""
     try:
         dataset = gdal.OpenEx(source, gdal.OF_VECTOR | gdal.OF_READONLY,
-                              allowed_drivers=options["drivers"], open_options=options.get("open_options") or [])
+                              allowed_drivers=options["drivers"], open_options=open_options)
     except RuntimeError as error:
         fail(f"cannot open as a vector file ({', '.join(options['drivers'])}): {error}")
     if dataset is None or dataset.GetLayerCount() == 0:
@@ -55,7 +55,26 @@ def main():
     wanted = options.get("layer")
     if wanted and wanted not in names:
         fail(f"layer '{wanted}' not found; layers: {', '.join(names)}")
-    layer = dataset.GetLayerByName(wanted) if wanted else dataset.GetLayerByIndex(0)
+    return dataset, names, dataset.GetLayerByName(wanted) if wanted else dataset.GetLayerByIndex(0)
+
+
+def main():
+    source, output, report, options = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+    open_options = options.get("open_options") or []
+    dataset, names, layer = open_layer(source, options, open_options)
+    geometry_names = next((option.split("=", 1)[1].split(",") for option in open_options
+                           if option.startswith("GEOM_POSSIBLE_NAMES=")), [])
+    if layer.GetLayerDefn().GetGeomFieldCount() > 1 and geometry_names:
+        # A CSV with several columns among the geometry names gets a geometry per column: keep the first name
+        # of the list that matches, and the other columns as text.
+        others = [option for option in open_options if not option.startswith("GEOM_POSSIBLE_NAMES=")]
+        for name in geometry_names:
+            dataset, names, layer = open_layer(source, options, others + [f"GEOM_POSSIBLE_NAMES={name}"])
+            if layer.GetLayerDefn().GetGeomFieldCount() == 1:
+                break
+    if layer.GetLayerDefn().GetGeomFieldCount() > 1:
+        fail(f"layer '{layer.GetName()}' has {layer.GetLayerDefn().GetGeomFieldCount()} geometry columns; "
+             "a table gets one: for a CSV, name it with wkt_column")
     if layer.GetGeomType() == ogr.wkbNone:
         if dataset.GetDriver().ShortName == "CSV":
             fail("the CSV has no geometry: no lat/lon or WKT columns were found; "

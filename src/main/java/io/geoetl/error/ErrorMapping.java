@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
+import org.springframework.core.NestedExceptionUtils;
+import org.springframework.dao.DataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 
@@ -56,6 +58,11 @@ public final class ErrorMapping {
     /** One line a person can read, never just a class name. */
     public static String describe(Throwable error) {
         String message = error.getMessage();
+        if (error instanceof DataAccessException && error.getCause() != null) {
+            // Spring's message names the callback ("ConnectionCallback; bad SQL grammar []"); the database's says
+            // what went wrong.
+            message = NestedExceptionUtils.getMostSpecificCause(error).getMessage();
+        }
         if (message == null || message.isBlank()) {
             return error.getClass().getSimpleName();
         }

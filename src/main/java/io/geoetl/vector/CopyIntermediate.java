@@ -217,7 +217,11 @@ final class CopyIntermediate {
                         + "type: split the file by geometry type first");
             }
             List<String> rowColumns = new ArrayList<>(List.of(FID_COLUMN));
-            copyColumns.forEach(name -> rowColumns.add(safe.getOrDefault(name, name)));
+            // By position: a text field may be called "geom" too (a CSV's second WKT column), and is renamed.
+            for (int i = 0; i < copyColumns.size(); i++) {
+                rowColumns.add(i == geometryField ? GEOMETRY_COLUMN : safe.getOrDefault(copyColumns.get(i),
+                        copyColumns.get(i)));
+            }
             String geometryType = families.isEmpty() ? null : "MULTI" + switch (families.first()) {
                 case "point" -> "POINT";
                 case "line" -> "LINESTRING";

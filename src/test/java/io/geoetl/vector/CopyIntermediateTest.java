@@ -76,6 +76,21 @@ class CopyIntermediateTest {
     }
 
     @Test
+    void aTextFieldNamedLikeTheGeometryColumnIsRenamedAndTheGeometryKeepsItsName() throws Exception {
+        String dump = """
+                ALTER TABLE "public"."data" ADD COLUMN "name" VARCHAR;
+                ALTER TABLE "public"."data" ADD COLUMN "geom" VARCHAR;
+                COPY "public"."data" ("geom", "name", "geom") FROM STDIN;
+                """ + MULTIPOLYGON + "\tA\tPOINT (3 4)\n" + FOOTER;
+
+        CopyIntermediate.Result result = write(dump, 10).result();
+
+        assertThat(result.copyColumns()).containsExactly("ogc_fid", "geom", "name", "geom_2");
+        assertThat(result.columns()).extracting(CopyIntermediate.Column::name).containsExactly("name", "geom_2");
+        assertThat(result.renamed()).containsExactly(entry("geom", "geom_2"));
+    }
+
+    @Test
     void wrapsSinglePartGeometriesAsOnePartMultiInEitherByteOrder() throws Exception {
         String little = "0103000020E6100000" + RING;
         String big = "00" + "20000003" + "000010E6" + "00000001" + "00000004" + "0".repeat(64);

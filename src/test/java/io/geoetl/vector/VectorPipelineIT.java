@@ -212,6 +212,12 @@ class VectorPipelineIT extends IntegrationTest {
         // GDAL names a CSV's layer after its file, as ogrinfo would show it.
         assertThat((Map<String, Object>) csv.get("result_data")).containsEntry("layer", "points");
         assertLoaded("wkt.csv", "wkt_" + suffix, 2, ", \"wkt_column\": \"shape\"");
+        // Two columns among the names geoetl looks for: the first name of its list (wkt) is the geometry, the
+        // other stays text under a safe name.
+        upload("twowkt.csv", "name,geom,wkt\na,\"POINT (3 4)\",\"POINT (1 2)\"\n");
+        assertLoaded("twowkt.csv", "twowkt_" + suffix, 1);
+        assertThat(jdbc.queryForMap("select ST_AsText(geom) as geom, geom_2 from geo.twowkt_" + suffix))
+                .containsEntry("geom", "MULTIPOINT((1 2))").containsEntry("geom_2", "POINT (3 4)");
         assertLoaded("places.kml", "kml_" + suffix, 2);
         // A KML folder is a layer: the first one loads unless `layer` names another, and all are reported.
         upload("folders.kml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><kml xmlns=\"http://www.opengis.net/kml/2.2\">"
