@@ -27,7 +27,8 @@ public final class VectorParameters {
             ParameterField.string("target_schema", "schema of the table", "geo", 63),
             ParameterField.choice("load_method", "replace the table's rows, or append to them", "replace",
                     List.of("replace", "append")),
-            ParameterField.optionalString("layer", "layer to load (GeoPackage, KML; default: the first)", 255, null),
+            ParameterField.optionalString("layer", "layer to load: a GeoPackage table, a KML folder, a "
+                    + "shapefile of a zip holding several (default: the first)", 255, null),
             ParameterField.integer("chunk_size", "features per parallel load task", 10_000L, 10, 1_000_000),
             ParameterField.optionalString("encoding", "text encoding of a shapefile's .dbf or a CSV, e.g. "
                     + "ISO-8859-1", 40, "[A-Za-z0-9_.:-]{1,40}"),

@@ -132,16 +132,24 @@ class VectorPreparer {
         try (Stream<Path> files = Files.walk(unpacked)) {
             List<Path> all = files.filter(Files::isRegularFile).filter(path -> !path.getFileName().toString()
                     .startsWith(".")).filter(path -> !path.toString().contains("__MACOSX")).toList();
+            String layer = (String) job.get("layer");
             for (String wanted : preference) {
-                Optional<Path> found = all.stream().filter(path -> VectorParameters.extension(path.toString())
-                        .equals(wanted)).sorted().findFirst();
-                if (found.isPresent()) {
-                    return reencode(found.get(), job);
+                List<Path> found = all.stream().filter(path -> VectorParameters.extension(path.toString())
+                        .equals(wanted)).sorted().toList();
+                if (!found.isEmpty()) {
+                    // Several shapefiles in one zip: each is a layer named after its file, so `layer` picks one.
+                    Optional<Path> named = found.stream().filter(path -> stem(path).equals(layer)).findFirst();
+                    return reencode(named.orElse(found.get(0)), job);
                 }
             }
         }
         throw new PermanentTaskException("no_dataset_in_archive", "the archive holds no " + String.join(", ",
                 preference) + " file" + ("zip".equals(extension) ? " (a zipped shapefile needs its .shp)" : ""));
+    }
+
+    private static String stem(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.lastIndexOf('.'));
     }
 
     /** GDAL reads CSV as UTF-8: a CSV in another encoding is converted first. */

@@ -50,6 +50,18 @@ class VectorPipelineIT extends IntegrationTest {
                 "nc/nc.dbf", sibling("dbf"), "nc/nc.prj", sibling("prj")));
         Samples.upload(bronze, prefix + "nc_shape.zip", zip);
 
+        // Two shapefiles in one zip: `layer` picks one by its file name, the first is the default.
+        Path twoShapes = zip(Files.createTempFile("two", ".zip"), Map.of(
+                "a/first.shp", Files.readAllBytes(Samples.NC_SHP), "a/first.shx", sibling("shx"),
+                "a/first.dbf", sibling("dbf"), "a/first.prj", sibling("prj"),
+                "b/second.shp", Files.readAllBytes(Samples.NC_SHP), "b/second.shx", sibling("shx"),
+                "b/second.dbf", sibling("dbf"), "b/second.prj", sibling("prj")));
+        Samples.upload(bronze, prefix + "two_shapes.zip", twoShapes);
+        Map<String, Object> second = run("{\"blob_name\": \"" + prefix + "two_shapes.zip\", \"target_table\": \"nc_2_"
+                + suffix + "\", \"layer\": \"second\"}");
+        assertThat((Map<String, Object>) second.get("result_data")).as(second.toString())
+                .containsEntry("layer", "second").containsEntry("features", 100);
+
         Map<String, Object> gpkg = run("{\"blob_name\": \"" + prefix + "nc.gpkg\", \"target_table\": \"nc_g_" + suffix
                 + "\", \"chunk_size\": 30}");
         Map<String, Object> shape = run("{\"blob_name\": \"" + prefix + "nc_shape.zip\", \"target_table\": \"nc_s_"
