@@ -30,6 +30,9 @@ class VectorPipelineIT extends IntegrationTest {
     @Autowired
     BlobServiceClient blobService;
 
+    @Autowired
+    LeftoverSweep sweep;
+
     private BlobContainerClient bronze;
     private String prefix;
     private String suffix;
@@ -279,6 +282,38 @@ class VectorPipelineIT extends IntegrationTest {
         assertLoaded("wide.zip", "wide_" + suffix, 2);
         assertThat(jdbc.queryForList("select pop from geo.wide_" + suffix + " order by pop", Double.class))
                 .containsExactly(12.5, 1379302771.0);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aFailedLoadKeepsItsLeftoversForARetryUntilTheSweepRemovesThem() throws Exception {
+        // GDAL types the property as a date; PostgreSQL has no year 0 and refuses the row in stage 2.
+        upload("year0.geojson", "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", "
+                + "\"properties\": {\"since\": \"0000-01-01\"}, \"geometry\": {\"type\": \"Point\", "
+                + "\"coordinates\": [1, 2]}}]}");
+        String error = assertFails("year0.geojson", "invalid_value");
+        assertThat(error).contains("(column since): date/time field value out of range");
+        String jobId = jdbc.queryForObject("select job_id from job where parameters->>'blob_name' = ?", String.class,
+                prefix + "year0.geojson");
+        String staging = ChunkLoader.stagingName(jobId);
+        String intermediate = jdbc.queryForObject("select result->>'intermediate_blob' from task where job_id = ? "
+                + "and stage = 1", String.class, jobId);
+        BlobContainerClient silver = blobService.getBlobContainerClient("silver");
+        assertThat(stagingTables(staging)).isEqualTo(2);
+        assertThat(silver.getBlobClient(intermediate).exists()).isTrue();
+
+        // Within the retry window nothing goes; past it, the tables and the intermediate do.
+        sweep.sweep(Duration.ofDays(1));
+        assertThat(stagingTables(staging)).isEqualTo(2);
+        Map<String, Long> swept = sweep.sweep(Duration.ZERO);
+        assertThat(swept.get("staging_tables")).isGreaterThanOrEqualTo(2);
+        assertThat(stagingTables(staging)).isZero();
+        assertThat(silver.getBlobClient(intermediate).exists()).isFalse();
+    }
+
+    private int stagingTables(String staging) {
+        return jdbc.queryForObject("select count(*) from pg_tables where schemaname = 'geoetl_staging' and "
+                + "tablename like ? || '%'", Integer.class, staging);
     }
 
     @Test
