@@ -93,6 +93,11 @@ class ChunkLoader {
         String copy = "copy " + stagingTable(jobId) + " (" + ((List<String>) prepared.get("copy_columns")).stream()
                 .map(TableFinalizer::quote).collect(Collectors.joining(", ")) + ") from stdin";
         String fid = TableFinalizer.quote((String) prepared.get("fid_column"));
+        if (!jdbc.queryForObject("select to_regclass(?) is not null and to_regclass(?) is not null", Boolean.class,
+                stagingTable(jobId), chunkTable(jobId))) {
+            throw new PermanentTaskException("staging_removed", "the job's staging table is gone (the sweep removes "
+                    + "it once a failed load is older than GEOETL_VECTOR_LEFTOVER_MAX_AGE): resubmit the job");
+        }
         try {
             return copyChunk(jobId, prepared, chunk, key, afterFid, toFid, copy, fid);
         } catch (DataAccessException e) {

@@ -309,6 +309,10 @@ class VectorPipelineIT extends IntegrationTest {
         assertThat(swept.get("staging_tables")).isGreaterThanOrEqualTo(2);
         assertThat(stagingTables(staging)).isZero();
         assertThat(silver.getBlobClient(intermediate).exists()).isFalse();
+        // A retry after the sweep says what happened and what to do.
+        assertThat(post("/api/jobs/" + jobId + "/retry", "").status()).isEqualTo(202);
+        Map<String, Object> retried = awaitEnded(jobId, Duration.ofSeconds(60));
+        assertThat(retried.get("error_details").toString()).contains("staging_removed", "resubmit the job");
     }
 
     private int stagingTables(String staging) {
