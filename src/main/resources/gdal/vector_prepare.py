@@ -4,7 +4,7 @@ Usage: vector_prepare.py SOURCE OUTPUT REPORT.json OPTIONS_JSON
 OPTIONS_JSON: {"drivers": [...], "layer": name|null, "open_options": [...], "source_crs": str|null}
 
 Only the allowed drivers may open SOURCE. OUTPUT is GDAL's PGDump of the layer as "data" with
-PG_USE_COPY: EPSG:4326, 2D, promoted to Multi, geometry column "geom", hex EWKB; OUTPUT may be
+PG_USE_COPY: EPSG:4326, 2D, curves linearized, promoted to Multi, geometry column "geom", hex EWKB; OUTPUT may be
 /proc/self/fd/1 for the caller to consume as it is written. REPORT receives a JSON report of the layer.
 Exit 2 with a message on stderr for bad input.
 """
@@ -25,21 +25,22 @@ def fail(message):
 DIMENSION_SAMPLE = 10000
 
 
-def dimensions_of(layer, limit):
-    """Whether any of the first `limit` geometries of the layer has Z, and whether any has M."""
+def sample_geometries(layer, limit):
+    """Whether any of the first `limit` geometries of the layer has Z, any has M, and any has curves."""
     definition = layer.GetLayerDefn()
     layer.SetIgnoredFields([definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())])
-    has_z = has_m = False
+    has_z = has_m = has_curves = False
     for count, feature in enumerate(layer):
         geometry = feature.GetGeometryRef()
         if geometry is not None:
             has_z = has_z or bool(geometry.Is3D())
             has_m = has_m or bool(geometry.IsMeasured())
-        if count + 1 >= limit or has_z and has_m:
+            has_curves = has_curves or bool(geometry.HasCurveGeometry())
+        if count + 1 >= limit or has_z and has_m and has_curves:
             break
     layer.SetIgnoredFields([])
     layer.ResetReading()
-    return has_z, has_m
+    return has_z, has_m, has_curves
 
 
 def open_layer(source, options, open_options):
@@ -92,14 +93,18 @@ def main():
         # GDAL's translator takes the layer name as a command-line argument, where it would read as an option.
         fail(f"layer '{layer_name}' starts with '-', which GDAL would read as an option: rename the layer")
     dropped_z, dropped_m = bool(ogr.GT_HasZ(declared)), bool(ogr.GT_HasM(declared))
+    linearized = bool(ogr.GT_IsNonLinear(declared))
     if ogr.GT_Flatten(declared) in (ogr.wkbUnknown, ogr.wkbGeometryCollection):
         # A layer of mixed types declares no dimension, and GDAL writes it 2D without a word: look at the
         # geometries of its first features (a full pass would cost 4 us a feature, 45% of a translation).
-        dropped_z, dropped_m = dimensions_of(layer, DIMENSION_SAMPLE)
+        dropped_z, dropped_m, linearized = sample_geometries(layer, DIMENSION_SAMPLE)
     # GDAL writes PostgreSQL COPY text: 2D, every geometry promoted to Multi, EPSG:4326. Geometry checks,
     # chunking and repairs happen downstream (CopyIntermediate, PostGIS) instead of feature by feature here.
     gdal.SetConfigOption("PG_USE_COPY", "YES")
-    args = ["-f", "PGDump", "-nln", "data", "-t_srs", "EPSG:4326", "-dim", "XY", "-nlt", "PROMOTE_TO_MULTI",
+    # Curves (CurvePolygon, CompoundCurve, MultiSurface: GeoPackages from desktop GIS hold them) become
+    # linear geometries of the same family, so that the table holds one plain type.
+    args = ["-f", "PGDump", "-nln", "data", "-t_srs", "EPSG:4326", "-dim", "XY", "-nlt", "CONVERT_TO_LINEAR",
+            "-nlt", "PROMOTE_TO_MULTI",
             "-lco", "GEOMETRY_NAME=geom", "-lco", "SPATIAL_INDEX=NONE", "-lco", "SRID=4326",
             "-lco", "CREATE_SCHEMA=OFF", "-lco", "DROP_TABLE=OFF", "-lco", "FID=ogc_fid",
             # Field names as in the source: geoetl makes them safe itself and reports every renaming.
@@ -126,6 +131,7 @@ def main():
             "declared_geometry_type": ogr.GeometryTypeToName(declared),
             "dropped_z": dropped_z,
             "dropped_m": dropped_m,
+            "linearized_curves": linearized,
             "source_crs": authority or options.get("source_crs"),
         }, out)
 

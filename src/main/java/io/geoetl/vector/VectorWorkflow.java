@@ -89,7 +89,7 @@ class VectorWorkflow implements Workflow {
         Map<String, Object> steps = new LinkedHashMap<>();
         context.taskResult(1, ONLY).ifPresent(prepared -> {
             for (String count : List.of("source_features", "missing_geometries", "dropped_z", "dropped_m",
-                    "renamed_fields", "geometry_type", "source_crs", "layer", "layers")) {
+                    "renamed_fields", "linearized_curves", "geometry_type", "source_crs", "layer", "layers")) {
                 result.put(count, prepared.get(count));
             }
             steps.put("prepare", prepared.get("step_seconds"));

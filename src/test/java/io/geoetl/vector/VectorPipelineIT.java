@@ -257,7 +257,7 @@ class VectorPipelineIT extends IntegrationTest {
         // GDAL writes 1379302771.0 into a field the DBF declares N(12,3), with a warning: real shapefiles hold
         // such values (Natural Earth's pop_est), and a NUMERIC(12,3) column would refuse them.
         Path folder = Files.createTempDirectory("wide");
-        Process process = new ProcessBuilder("/usr/bin/python3", "-c", """
+        python("""
                 import sys
                 from osgeo import ogr, osr
                 srs = osr.SpatialReference(); srs.ImportFromEPSG(4326)
@@ -269,10 +269,7 @@ class VectorPipelineIT extends IntegrationTest {
                     feature = ogr.Feature(layer.GetLayerDefn()); feature.SetField(0, value)
                     feature.SetGeometry(ogr.CreateGeometryFromWkt("POINT (1 2)")); layer.CreateFeature(feature)
                 dataset = None
-                """, folder.toString()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
+                """, folder.toString());
         Map<String, byte[]> files = new LinkedHashMap<>();
         for (String extension : List.of("shp", "shx", "dbf", "prj")) {
             files.put("wide." + extension, Files.readAllBytes(folder.resolve("wide." + extension)));
@@ -282,6 +279,41 @@ class VectorPipelineIT extends IntegrationTest {
         assertLoaded("wide.zip", "wide_" + suffix, 2);
         assertThat(jdbc.queryForList("select pop from geo.wide_" + suffix + " order by pop", Double.class))
                 .containsExactly(12.5, 1379302771.0);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void curvesBecomeLinearGeometriesOfTheirFamily() throws Exception {
+        // A CurvePolygon beside a plain polygon: ogr2ogr -nlt PROMOTE_TO_MULTI alone stops at the polygon
+        // (its column became MultiSurface); geoetl linearizes and the table holds MultiPolygons.
+        Path gpkg = Files.createTempDirectory("curves").resolve("curves.gpkg");
+        python("""
+                import sys
+                from osgeo import ogr, osr
+                srs = osr.SpatialReference(); srs.ImportFromEPSG(4326)
+                dataset = ogr.GetDriverByName("GPKG").CreateDataSource(sys.argv[1])
+                layer = dataset.CreateLayer("curves", srs, ogr.wkbCurvePolygon)
+                for wkt in ("CURVEPOLYGON (CIRCULARSTRING (0 0, 1 1, 2 0, 1 -1, 0 0))", "POLYGON ((5 5, 6 5, 6 6, 5 5))"):
+                    feature = ogr.Feature(layer.GetLayerDefn())
+                    feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt)); layer.CreateFeature(feature)
+                dataset = None
+                """, gpkg.toString());
+        Samples.upload(bronze, prefix + "curves.gpkg", gpkg);
+
+        Map<String, Object> status = assertLoaded("curves.gpkg", "curves_" + suffix, 2);
+        assertThat((Map<String, Object>) status.get("result_data")).containsEntry("linearized_curves", true)
+                .containsEntry("geometry_type", "MULTIPOLYGON");
+        // The circle of radius 1 as a polygon: its area is close to pi.
+        assertThat(jdbc.queryForObject("select ST_Area(geom) from geo.curves_" + suffix + " where ogc_fid = 1",
+                Double.class)).isBetween(3.1, 3.1416);
+    }
+
+    private static void python(String script, String argument) throws Exception {
+        Process process = new ProcessBuilder("/usr/bin/python3", "-c", script, argument).redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
     }
 
     @Test
