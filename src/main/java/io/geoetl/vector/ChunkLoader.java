@@ -93,26 +93,30 @@ class ChunkLoader {
         String copy = "copy " + stagingTable(jobId) + " (" + ((List<String>) prepared.get("copy_columns")).stream()
                 .map(TableFinalizer::quote).collect(Collectors.joining(", ")) + ") from stdin";
         String fid = TableFinalizer.quote((String) prepared.get("fid_column"));
-        if (!jdbc.queryForObject("select to_regclass(?) is not null and to_regclass(?) is not null", Boolean.class,
-                stagingTable(jobId), chunkTable(jobId))) {
-            throw new PermanentTaskException("staging_removed", "the job's staging table is gone (the sweep removes "
-                    + "it once a failed load is older than GEOETL_VECTOR_LEFTOVER_MAX_AGE): resubmit the job");
-        }
         try {
             return copyChunk(jobId, prepared, chunk, key, afterFid, toFid, copy, fid);
         } catch (DataAccessException e) {
-            throw refusedValue(e, afterFid).orElseThrow(() -> e);
+            throw permanentFailure(e, afterFid).orElseThrow(() -> e);
         }
     }
 
     /**
-     * A value the table's column cannot hold (SQLSTATE class 22, data exception) fails the same way on every
-     * attempt: it becomes a permanent failure that names the feature, the column and PostgreSQL's reason.
+     * Database errors that fail the same way on every attempt, as permanent failures that say why: a value
+     * the table's column cannot hold (SQLSTATE class 22, data exception), named by row, column and
+     * PostgreSQL's reason; and a staging table the leftover sweep removed (42P01, undefined table).
      */
-    static Optional<PermanentTaskException> refusedValue(DataAccessException error, long afterFid) {
+    static Optional<PermanentTaskException> permanentFailure(DataAccessException error, long afterFid) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PSQLException psql && psql.getServerErrorMessage() != null
-                    && psql.getSQLState() != null && psql.getSQLState().startsWith("22")) {
+            if (!(cause instanceof PSQLException psql) || psql.getServerErrorMessage() == null
+                    || psql.getSQLState() == null) {
+                continue;
+            }
+            if ("42P01".equals(psql.getSQLState())) {
+                return Optional.of(new PermanentTaskException("staging_removed", "the job's staging table is gone "
+                        + "(the sweep removes it once a failed load is older than GEOETL_VECTOR_LEFTOVER_MAX_AGE): "
+                        + "resubmit the job"));
+            }
+            if (psql.getSQLState().startsWith("22")) {
                 ServerErrorMessage server = psql.getServerErrorMessage();
                 Matcher where = COPY_POSITION.matcher(String.valueOf(server.getWhere()));
                 String row = where.find() ? "the row that would have had fid " + (afterFid + Long.parseLong(where

@@ -90,9 +90,6 @@ final class CopyIntermediate {
     private static final Pattern COPY = Pattern.compile("^COPY .+? \\((.*)\\) FROM STDIN;$");
     private static final Pattern QUOTED = Pattern.compile("\"((?:[^\"]|\"\")+)\"");
     private static final String[] FAMILIES = {null, "point", "line", "polygon"};
-    private static final byte[] HEX = "0123456789ABCDEF".getBytes(StandardCharsets.US_ASCII);
-    private static final int SRID_FLAG = 0x20000000;
-    private static final int FLAGS = 0xF0000000;
     /** What a row's geometry field needs: dropped, written as GDAL wrote it, or wrapped as a one-part Multi. */
     private static final int MISSING = 0;
     private static final int UNCHANGED = 1;
@@ -251,9 +248,10 @@ final class CopyIntermediate {
                 written += length;
             } else {
                 out.write(line, 0, start);
-                int header = multiHeader(line, start);
+                int type = HexEwkb.type(line, start);
+                int header = HexEwkb.oneMultiHeader(line, start, type, scratch);
                 out.write(scratch, 0, header);
-                int body = start + singleHeaderLength(line, start);
+                int body = start + HexEwkb.headerLength(type);
                 out.write(line, body, length - body);
                 written += start + header + length - body;
             }
@@ -315,54 +313,23 @@ final class CopyIntermediate {
             if (end - start < 10) {
                 throw new PermanentTaskException("invalid_vector", "unreadable geometry in feature " + sourceFeatures);
             }
-            boolean little = line[start + 1] == '1';
-            int type = (int) uint32(line, start + 2, little);
-            int base = (type & ~FLAGS) % 1000;
-            int header = singleHeaderLength(line, start);
-            long parts = end - start >= header + 8 ? uint32(line, start + header, little) : -1;
-            if (base >= 1 && base <= 7 && base != 1 && parts == 0) {
+            int type = HexEwkb.type(line, start);
+            int base = HexEwkb.base(type);
+            if (base > HexEwkb.POINT && base <= HexEwkb.GEOMETRY_COLLECTION
+                    && HexEwkb.firstCount(line, start, end, type) == 0) {
                 return MISSING;
             }
-            if (base < 1 || base > 6) {
+            if (base < HexEwkb.POINT || base >= HexEwkb.GEOMETRY_COLLECTION) {
                 throw new PermanentTaskException("unsupported_geometry", "the layer holds geometry collections or "
                         + "curves, which geoetl cannot load as one geometry type (feature " + sourceFeatures + ")");
             }
-            int family = base > 3 ? base - 3 : base;
+            int family = base > HexEwkb.MULTI_OFFSET ? base - HexEwkb.MULTI_OFFSET : base;
             if ((familiesSeen & 1 << family) == 0) {
                 familiesSeen |= 1 << family;
                 families.add(FAMILIES[family]);
             }
-            return base > 3 ? UNCHANGED : WRAP;
+            return base > HexEwkb.MULTI_OFFSET ? UNCHANGED : WRAP;
         }
-
-        /**
-         * A single-part geometry keeps its bytes after its header, inside a one-part Multi: writes to the
-         * scratch buffer the Multi header (same byte order, same SRID) and the part's header without the
-         * SRID, and returns their length.
-         */
-        private int multiHeader(byte[] line, int start) {
-            boolean little = line[start + 1] == '1';
-            int type = (int) uint32(line, start + 2, little);
-            int base = (type & ~FLAGS) % 1000;
-            int at = 0;
-            scratch[at++] = line[start];
-            scratch[at++] = line[start + 1];
-            at = hex(scratch, at, (type & FLAGS) | (base + 3), little);
-            if ((type & SRID_FLAG) != 0) {
-                System.arraycopy(line, start + 10, scratch, at, 8);
-                at += 8;
-            }
-            at = hex(scratch, at, 1, little);
-            scratch[at++] = line[start];
-            scratch[at++] = line[start + 1];
-            return hex(scratch, at, type & ~SRID_FLAG, little);
-        }
-    }
-
-    /** Hex digits of a geometry's header: byte order and type, and the SRID when the type flags one. */
-    private static int singleHeaderLength(byte[] line, int start) {
-        boolean little = line[start + 1] == '1';
-        return 10 + ((uint32(line, start + 2, little) & SRID_FLAG) != 0 ? 8 : 0);
     }
 
     /** Start of field {@code index} of a COPY text row; a backslash escapes the byte after it. */
@@ -390,28 +357,6 @@ final class CopyIntermediate {
             }
         }
         return length;
-    }
-
-    private static long uint32(byte[] hex, int at, boolean little) {
-        long value = 0;
-        for (int i = 0; i < 4; i++) {
-            int index = little ? 3 - i : i;
-            value = (value << 8) | (nibble(hex[at + 2 * index]) << 4) | nibble(hex[at + 2 * index + 1]);
-        }
-        return value;
-    }
-
-    private static int hex(byte[] target, int at, int value, boolean little) {
-        for (int i = 0; i < 4; i++) {
-            int octet = (little ? value >>> (8 * i) : value >>> (8 * (3 - i))) & 0xFF;
-            target[at++] = HEX[octet >>> 4];
-            target[at++] = HEX[octet & 0xF];
-        }
-        return at;
-    }
-
-    private static int nibble(byte digit) {
-        return digit <= '9' ? digit - '0' : (digit & ~0x20) - 'A' + 10;
     }
 
     private static Column column(String name, String declaration) {

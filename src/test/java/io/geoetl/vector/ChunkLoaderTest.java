@@ -7,6 +7,7 @@ import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DataRetrievalFailureException;
+import org.springframework.jdbc.BadSqlGrammarException;
 
 class ChunkLoaderTest {
 
@@ -19,7 +20,7 @@ class ChunkLoaderTest {
         DataIntegrityViolationException error = new DataIntegrityViolationException("ConnectionCallback",
                 new PSQLException(server));
 
-        assertThat(ChunkLoader.refusedValue(error, 10_000)).hasValueSatisfying(refused -> {
+        assertThat(ChunkLoader.permanentFailure(error, 10_000)).hasValueSatisfying(refused -> {
             assertThat(refused.code()).isEqualTo("invalid_value");
             assertThat(refused.retryable()).isFalse();
             assertThat(refused.getMessage()).isEqualTo("PostgreSQL refused the row that would have had fid 10099 "
@@ -29,9 +30,21 @@ class ChunkLoaderTest {
     }
 
     @Test
+    void aStagingTableTheSweepRemovedFailsPermanentlyWithTheRemedy() {
+        ServerErrorMessage missing = new ServerErrorMessage("SERROR\0C42P01\0Mrelation \"geoetl_staging.s_0123456789abcdef_"
+                + "chunks\" does not exist\0");
+
+        assertThat(ChunkLoader.permanentFailure(new BadSqlGrammarException("ConnectionCallback", "",
+                new PSQLException(missing)), 0)).hasValueSatisfying(removed -> {
+                    assertThat(removed.code()).isEqualTo("staging_removed");
+                    assertThat(removed.getMessage()).contains("resubmit the job");
+                });
+    }
+
+    @Test
     void otherDatabaseErrorsAreLeftToTheRetryRules() {
         ServerErrorMessage lost = new ServerErrorMessage("SFATAL\0C57P01\0Mterminating connection\0");
-        assertThat(ChunkLoader.refusedValue(new DataRetrievalFailureException("x", new PSQLException(lost)), 0))
+        assertThat(ChunkLoader.permanentFailure(new DataRetrievalFailureException("x", new PSQLException(lost)), 0))
                 .isEmpty();
     }
 }
