@@ -6,18 +6,20 @@ import java.nio.file.Path;
 import com.azure.storage.blob.BlobContainerClient;
 
 /**
- * Real sample files from Debian's r-cran-terra and r-cran-sf packages, unpacked by script/bootstrap:
- * terra's elev.tif (Int16 DEM, EPSG:4326) and logo.tif (RGB, no CRS); sf's nc.gpkg and nc.shp (100
- * North Carolina counties, NAD27).
+ * Real sample files from Debian's r-cran-terra and r-cran-sf packages, kept in the repository under
+ * src/test/resources/fixtures (its README says where each came from): terra's elev.tif (Int16 DEM,
+ * EPSG:4326) and logo.tif (RGB, no CRS); sf's nc.gpkg and nc.shp (100 North Carolina counties,
+ * NAD27) and nospatial.gpkg (a table without geometry).
  */
 public final class Samples {
 
-    public static final Path ROOT = Path.of(System.getenv().getOrDefault("GEOETL_TOOLS_DIR", "/opt/geoetl-tools"),
-            "samples/usr/lib/R/site-library");
-    public static final Path ELEV = ROOT.resolve("terra/ex/elev.tif");
-    public static final Path LOGO = ROOT.resolve("terra/ex/logo.tif");
-    public static final Path NC_GPKG = ROOT.resolve("sf/gpkg/nc.gpkg");
-    public static final Path NC_SHP = ROOT.resolve("sf/shape/nc.shp");
+    /** Relative to the project folder, where Maven runs the tests. */
+    public static final Path ROOT = Path.of("src/test/resources/fixtures");
+    public static final Path ELEV = ROOT.resolve("terra/elev.tif");
+    public static final Path LOGO = ROOT.resolve("terra/logo.tif");
+    public static final Path NC_GPKG = ROOT.resolve("sf/nc.gpkg");
+    public static final Path NC_SHP = ROOT.resolve("sf/nc.shp");
+    public static final Path NOSPATIAL_GPKG = ROOT.resolve("sf/nospatial.gpkg");
 
     private Samples() {
     }

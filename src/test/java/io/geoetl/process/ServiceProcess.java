@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.geoetl.TestDatabases;
+
 /**
  * A whole geoetl service started from the packaged jar, as production runs it, on the process-test
  * database and queues. Tests kill it with SIGKILL or stop it with SIGTERM.
@@ -52,7 +54,7 @@ final class ServiceProcess implements AutoCloseable {
                 .redirectOutput(logs.resolve(name + ".log").toFile());
         Map<String, String> env = builder.environment();
         env.put("GEOETL_PORT", String.valueOf(port));
-        env.put("GEOETL_DB_URL", "jdbc:postgresql://127.0.0.1:5432/geoetl_proc?reWriteBatchedInserts=true");
+        env.put("GEOETL_DB_URL", TestDatabases.jdbcUrl("proc"));
         env.put("GEOETL_DB_POOL_SIZE", "12");
         env.put("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
                 + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"

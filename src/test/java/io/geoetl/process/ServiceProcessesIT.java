@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 
+import io.geoetl.TestDatabases;
 import io.geoetl.orchestration.Json;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -24,7 +25,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 class ServiceProcessesIT {
 
     private final JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(
-            "jdbc:postgresql://127.0.0.1:5432/geoetl_proc", "geoetl", "geoetl"));
+            TestDatabases.jdbcUrl("proc"), "geoetl", "geoetl"));
 
     @Test
     void killedWorkersTasksAreRedeliveredAndTheJobCompletesWithOneResultPerTask() throws Exception {

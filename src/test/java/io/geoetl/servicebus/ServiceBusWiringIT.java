@@ -38,7 +38,7 @@ import org.springframework.test.context.ActiveProfiles;
 @DisableJmx(false)
 @UseAdviceWith
 @SpringBootTest(properties = {
-        "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/geoetl_sb",
+        "spring.datasource.url=jdbc:postgresql://127.0.0.1:5432/${GEOETL_TEST_DB_PREFIX:geoetl_}sb",
         "geoetl.roles.ingest=false",
         // The shared test context owns the JMX names (MetricsIT reads them): this one registers none.
         "camel.main.jmx-enabled=false",

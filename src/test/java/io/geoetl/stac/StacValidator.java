@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import io.geoetl.orchestration.Json;
 
 /**
- * Runs stac-node-validator (installed by script/bootstrap) against the official STAC schemas kept
- * offline in ../shared/data/stac-schemas (or GEOETL_STAC_SCHEMAS).
+ * Runs stac-node-validator (installed into .tools by script/bootstrap) against the official STAC
+ * schemas kept in the repository under src/test/resources/stac-schemas (its README names their source).
  */
 public final class StacValidator {
 
@@ -38,17 +38,16 @@ public final class StacValidator {
         assertThat(process.exitValue()).as("stac-node-validator output:%n%s", output).isZero();
     }
 
+    /** Where script/bootstrap installed the npm tools; Maven runs tests in the project folder. */
     private static Path tools() {
-        return Path.of(System.getenv().getOrDefault("GEOETL_TOOLS_DIR", "/opt/geoetl-tools"));
+        return Path.of(System.getenv().getOrDefault("GEOETL_TOOLS_DIR", ".tools")).toAbsolutePath();
     }
 
     private static Path schemas() throws IOException {
-        for (String candidate : new String[] {System.getenv("GEOETL_STAC_SCHEMAS"), "../shared/data/stac-schemas",
-                "/work/shared/data/stac-schemas"}) {
-            if (candidate != null && Files.isDirectory(Path.of(candidate))) {
-                return Path.of(candidate).toRealPath();
-            }
+        Path folder = Path.of("src/test/resources/stac-schemas");
+        if (!Files.isRegularFile(folder.resolve("stac-node-validator.config.json"))) {
+            throw new IOException("STAC schemas not found in " + folder.toAbsolutePath());
         }
-        throw new IOException("STAC schemas not found: set GEOETL_STAC_SCHEMAS");
+        return folder.toRealPath();
     }
 }

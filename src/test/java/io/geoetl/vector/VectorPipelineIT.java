@@ -17,6 +17,7 @@ import java.util.zip.ZipOutputStream;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.IntegrationTest;
+import io.geoetl.TestDatabases;
 import io.geoetl.catalog.Samples;
 import io.geoetl.orchestration.Json;
 import io.geoetl.stac.StacValidator;
@@ -406,7 +407,7 @@ class VectorPipelineIT extends IntegrationTest {
         // GDAL names the layer after the collection's "name"; on GDAL's command line it would read as an option.
         upload("dash.geojson", "{\"type\": \"FeatureCollection\", \"name\": \"-overwrite\", \"features\": [{\"type\": "
                 + "\"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [1, 2]}}]}");
-        Samples.upload(bronze, prefix + "nospatial.gpkg", Samples.ROOT.resolve("sf/gpkg/nospatial.gpkg"));
+        Samples.upload(bronze, prefix + "nospatial.gpkg", Samples.NOSPATIAL_GPKG);
 
         assertFails("mixed.geojson", "mixes points and polygons");
         assertFails("nocoords.csv", "no lat/lon or WKT columns");
@@ -479,7 +480,7 @@ class VectorPipelineIT extends IntegrationTest {
     private void ogr2ogr(Path source, String table) throws Exception {
         jdbc.execute("create schema if not exists parity");
         Process process = new ProcessBuilder("ogr2ogr", "-f", "PostgreSQL",
-                "PG:host=127.0.0.1 dbname=geoetl_test user=geoetl password=geoetl", source.toString(),
+                "PG:host=127.0.0.1 dbname=" + TestDatabases.name("test") + " user=geoetl password=geoetl", source.toString(),
                 "-t_srs", "EPSG:4326", "-nlt", "PROMOTE_TO_MULTI", "-nln", table, "-lco", "SCHEMA=parity",
                 "-lco", "GEOMETRY_NAME=geom").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
