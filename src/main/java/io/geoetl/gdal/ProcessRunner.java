@@ -4,7 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -131,10 +130,14 @@ public final class ProcessRunner {
         }
     }
 
-    /** Reads a stream fully but keeps at most the first megabyte, so a chatty tool cannot fill the heap. */
+    /**
+     * Reads a stream fully but keeps at most the first megabyte, so a chatty tool cannot fill the heap.
+     * {@link Process#destroyForcibly()} closes the process's streams, so a read that fails with the
+     * stream closed under it means the process was killed: its output ends there.
+     */
     private static String capture(InputStream stream) {
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
         try (stream) {
-            ByteArrayOutputStream kept = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
             int read;
             while ((read = stream.read(buffer)) != -1) {
@@ -142,9 +145,9 @@ public final class ProcessRunner {
                     kept.write(buffer, 0, Math.min(read, MAX_CAPTURE - kept.size()));
                 }
             }
-            return kept.toString(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException closedByKill) {
+            // Fall through with what was read before the kill.
         }
+        return kept.toString(StandardCharsets.UTF_8);
     }
 }
