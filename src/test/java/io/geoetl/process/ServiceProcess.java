@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -19,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import io.geoetl.TestDatabases;
 
 /**
- * A whole geoetl service started from the packaged jar, as production runs it, on the process-test
- * database and queues. Tests kill it with SIGKILL or stop it with SIGTERM.
+ * A whole geoetl service started from the packaged jar, as production runs it: with the process tests'
+ * settings (their database and queues) or with geoetl's defaults (the README tour). Tests kill it with
+ * SIGKILL or stop it with SIGTERM.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -37,42 +39,69 @@ final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts the jar; call {@link #awaitHealthy()} before using it. */
+    /** Starts the jar with the process tests' settings; call {@link #awaitHealthy()} before using it. */
     static ServiceProcess start(String name) throws IOException {
         return start(name, Map.of());
     }
 
-    /** Starts the jar with extra environment (roles, for instance). */
+    /**
+     * Starts the jar with the process tests' settings (their own database and queues, short time-outs, an
+     * API key, no ingest) plus extra environment (roles, for instance).
+     */
     static ServiceProcess start(String name, Map<String, String> extraEnvironment) throws IOException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("GEOETL_DB_URL", TestDatabases.jdbcUrl("proc"));
+        settings.put("GEOETL_DB_POOL_SIZE", "12");
+        settings.put("AZURE_STORAGE_CONNECTION_STRING", azuriteConnectionString(
+                Integer.parseInt(System.getenv().getOrDefault("GEOETL_TEST_BLOB_PORT", "20000")),
+                Integer.parseInt(System.getenv().getOrDefault("GEOETL_TEST_QUEUE_PORT", "20001"))));
+        settings.put("GEOETL_JOB_QUEUE", "proc-jobs");
+        settings.put("GEOETL_TASK_QUEUE", "proc-tasks");
+        settings.put("GEOETL_VISIBILITY_TIMEOUT", "PT5S");
+        settings.put("GEOETL_RETRY_BACKOFF", "PT0.5S");
+        settings.put("GEOETL_LOST_MESSAGE_AFTER", "PT15S");
+        settings.put("GEOETL_RECONCILE_INTERVAL", "PT2S");
+        settings.put("GEOETL_SWEEP_INTERVAL", "PT0.5S");
+        settings.put("GEOETL_DRAIN_GRACE", "PT1S");
+        settings.put("GEOETL_API_KEY", API_KEY);
+        // The test context's own ingest watches bronze/auto-ingest/; these processes share that Azurite.
+        settings.put("GEOETL_ROLE_INGEST", "false");
+        settings.putAll(extraEnvironment);
+        return launch(name, settings);
+    }
+
+    /** Starts the jar as a user would run it: geoetl's own defaults, except a free port and the given settings. */
+    static ServiceProcess startWithDefaults(String name, Map<String, String> settings) throws IOException {
+        return launch(name, settings);
+    }
+
+    /** The explicit connection string of Azurite's development account on these ports (GDAL needs this form). */
+    static String azuriteConnectionString(int blobPort, int queuePort) {
+        return "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
+                + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
+                + "BlobEndpoint=http://127.0.0.1:" + blobPort + "/devstoreaccount1;QueueEndpoint=http://127.0.0.1:"
+                + queuePort + "/devstoreaccount1;";
+    }
+
+    private static ServiceProcess launch(String name, Map<String, String> settings) throws IOException {
         int port = freePort();
         Path logs = Path.of("target", "process-logs");
         Files.createDirectories(logs);
-        String blobPort = System.getenv().getOrDefault("GEOETL_TEST_BLOB_PORT", "20000");
-        String queuePort = System.getenv().getOrDefault("GEOETL_TEST_QUEUE_PORT", "20001");
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-jar", "target/geoetl.jar"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logs.resolve(name + ".log").toFile());
         Map<String, String> env = builder.environment();
+        // The test shell's own settings (GEOETL_API_KEY, say) must not change what the process runs with.
+        env.keySet().removeIf(key -> key.startsWith("GEOETL_") || key.startsWith("AZURE_")
+                || key.startsWith("SPRING_"));
         env.put("GEOETL_PORT", String.valueOf(port));
-        env.put("GEOETL_DB_URL", TestDatabases.jdbcUrl("proc"));
-        env.put("GEOETL_DB_POOL_SIZE", "12");
-        env.put("AZURE_STORAGE_CONNECTION_STRING", "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;"
-                + "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;"
-                + "BlobEndpoint=http://127.0.0.1:" + blobPort + "/devstoreaccount1;QueueEndpoint=http://127.0.0.1:"
-                + queuePort + "/devstoreaccount1;");
-        env.put("GEOETL_JOB_QUEUE", "proc-jobs");
-        env.put("GEOETL_TASK_QUEUE", "proc-tasks");
-        env.put("GEOETL_VISIBILITY_TIMEOUT", "PT5S");
-        env.put("GEOETL_RETRY_BACKOFF", "PT0.5S");
-        env.put("GEOETL_LOST_MESSAGE_AFTER", "PT15S");
-        env.put("GEOETL_RECONCILE_INTERVAL", "PT2S");
-        env.put("GEOETL_SWEEP_INTERVAL", "PT0.5S");
-        env.put("GEOETL_DRAIN_GRACE", "PT1S");
-        env.put("GEOETL_API_KEY", API_KEY);
-        // The test context's own ingest watches bronze/auto-ingest/; these processes share that Azurite.
-        env.put("GEOETL_ROLE_INGEST", "false");
-        env.putAll(extraEnvironment);
+        env.putAll(settings);
         return new ServiceProcess(name, port, builder.start());
+    }
+
+    /** The HTTP port the process listens on. */
+    int port() {
+        return port;
     }
 
     ServiceProcess awaitHealthy() {
