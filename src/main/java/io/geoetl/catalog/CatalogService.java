@@ -10,12 +10,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
+import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OutputTarget;
+import io.geoetl.outputs.OverwriteParameter;
+import io.geoetl.outputs.SourceVersion;
 import io.geoetl.stac.StacRepository;
 import io.geoetl.storage.BlobStore;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** Reads a blob's metadata with GDAL and turns it into a STAC Item in a collection. */
 @Service
@@ -24,8 +30,13 @@ public class CatalogService {
     private final BlobStore blobs;
     private final Gdal gdal;
     private final StacRepository stac;
+    private final OutputRegistry registry;
+    private final TransactionTemplate transaction;
 
-    public CatalogService(BlobStore blobs, Gdal gdal, StacRepository stac) {
+    public CatalogService(BlobStore blobs, Gdal gdal, StacRepository stac, OutputRegistry registry,
+            TransactionTemplate transaction) {
+        this.registry = registry;
+        this.transaction = transaction;
         this.blobs = blobs;
         this.gdal = gdal;
         this.stac = stac;
@@ -65,18 +76,32 @@ public class CatalogService {
         return summary;
     }
 
-    /** Catalogs one blob into {@code collectionId} (created when missing); returns the item id. */
-    public Map<String, Object> catalog(String container, String blobName, String collectionId)
+    /**
+     * Catalogs one blob into {@code collectionId} (created when missing) and returns the item id. The
+     * item is claimed for this source version in the registry first: an item of the same id made from
+     * another blob is kept unless {@code overwrite}.
+     */
+    public Map<String, Object> catalog(String jobId, Map<String, Object> job, String blobName, String collectionId)
             throws InterruptedException {
+        String container = (String) job.get("container");
         FileKind kind = FileKind.of(blobName);
         if (kind == FileKind.OTHER) {
             throw new PermanentTaskException("unsupported_file", "'" + blobName + "' is not a raster or vector file "
                     + "geoetl can catalog (by its extension)");
         }
         String itemId = StacItems.itemId(blobName);
+        OutputTarget target = OutputTarget.item(collectionId, itemId);
+        boolean overwrite = OverwriteParameter.requested(job);
         Map<String, Object> item;
+        SourceVersion source;
         try (WorkDir work = WorkDir.create()) {
-            Path local = work.download(blobs, container, blobName);
+            WorkDir.Downloaded download = work.downloadVersion(blobs, container, blobName);
+            Path local = download.file();
+            source = SourceVersion.of((String) job.get("container"), download.blob());
+            Optional<PermanentTaskException> refused = registry.refusal(target, source, overwrite);
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
             String href = blobs.url(container, blobName);
             OffsetDateTime now = OffsetDateTime.now();
             item = kind == FileKind.RASTER
@@ -86,7 +111,11 @@ public class CatalogService {
                             FileKind.mediaType(blobName), local, now);
         }
         stac.ensureCollection(collectionId, StacItems.collection(collectionId, "Files catalogued by geoetl"));
-        stac.upsertItem(collectionId, item);
+        Map<String, Object> document = item;
+        transaction.executeWithoutResult(status -> {
+            registry.claim(target, source, jobId, overwrite);
+            stac.upsertItem(collectionId, document);
+        });
         return Map.of("item_id", itemId, "collection_id", collectionId, "kind",
                 kind.name().toLowerCase(Locale.ROOT));
     }

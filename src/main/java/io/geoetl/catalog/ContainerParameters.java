@@ -3,6 +3,7 @@ package io.geoetl.catalog;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.storage.BlobNames;
 import io.geoetl.workflow.ParameterField;
 
@@ -38,6 +39,7 @@ final class ContainerParameters {
         Map<String, Object> completed = new TreeMap<>(parameters);
         if (collection) {
             completed.putIfAbsent("collection_id", parameters.get("container"));
+            OverwriteParameter.canonicalize(completed);
         }
         return completed;
     }

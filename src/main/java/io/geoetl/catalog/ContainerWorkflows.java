@@ -3,9 +3,12 @@ package io.geoetl.catalog;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.geoetl.orchestration.Ids;
+import io.geoetl.outputs.OutputTarget;
+import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.workflow.FailurePolicy;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterField;
@@ -148,12 +151,18 @@ final class ContainerWorkflows {
         @Override
         public ParameterSchema parameters() {
             return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.BLOB_NAME,
-                    ContainerParameters.COLLECTION_ID);
+                    ContainerParameters.COLLECTION_ID, OverwriteParameter.FIELD);
         }
 
         @Override
         public Map<String, Object> complete(Map<String, Object> parameters) {
             return ContainerParameters.complete(parameters, true);
+        }
+
+        @Override
+        public Optional<OutputTarget> outputTarget(Map<String, Object> parameters) {
+            return Optional.of(OutputTarget.item((String) parameters.get("collection_id"),
+                    StacItems.itemId((String) parameters.get("blob_name"))));
         }
 
         @Override
@@ -189,7 +198,7 @@ final class ContainerWorkflows {
         public ParameterSchema parameters() {
             return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.PREFIX,
                     ContainerParameters.COLLECTION_ID, ParameterField.integer("max_files",
-                            "stop listing after this many files", 10_000L, 1, 10_000));
+                            "stop listing after this many files", 10_000L, 1, 10_000), OverwriteParameter.FIELD);
         }
 
         @Override

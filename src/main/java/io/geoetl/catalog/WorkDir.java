@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import io.geoetl.storage.BlobStore;
+import io.geoetl.storage.BlobStore.BlobInfo;
 
 /** A task's private scratch folder; closing it deletes everything GDAL or a download left in it. */
 public final class WorkDir implements AutoCloseable {
@@ -35,10 +36,19 @@ public final class WorkDir implements AutoCloseable {
      * names a GeoJSON's or CSV's layer after the file.
      */
     public Path download(BlobStore blobs, String container, String blobName) {
+        return downloadVersion(blobs, container, blobName).file();
+    }
+
+    /** A downloaded file and the version of the blob it holds. */
+    public record Downloaded(Path file, BlobInfo blob) {
+    }
+
+    /** As {@link #download}, also giving the version (ETag, last-modified time) of what was read. */
+    public Downloaded downloadVersion(BlobStore blobs, String container, String blobName) {
         String extension = FileKind.extension(blobName);
         String localStem = localStem(blobName, extension);
         Path local = root.resolve(localStem + (extension.isEmpty() ? "" : "." + extension));
-        blobs.download(container, blobName, local);
+        BlobInfo version = blobs.download(container, blobName, local);
         if ("shp".equals(extension)) {
             String stem = blobName.substring(0, blobName.length() - 3);
             for (String sibling : SHAPEFILE_SIBLINGS) {
@@ -49,7 +59,7 @@ public final class WorkDir implements AutoCloseable {
                 }
             }
         }
-        return local;
+        return new Downloaded(local, version);
     }
 
     /**

@@ -1,6 +1,5 @@
 package io.geoetl.housekeeping;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +7,12 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.geoetl.catalog.CatalogService;
-import io.geoetl.config.StorageProperties;
 import io.geoetl.error.BadRequestException;
 import io.geoetl.error.PermanentTaskException;
+import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OutputTarget;
+import io.geoetl.outputs.StaleBlobs;
 import io.geoetl.stac.StacRepository;
-import io.geoetl.storage.BlobStore;
 import io.geoetl.vector.VectorParameters;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterField;
@@ -27,12 +27,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * unpublish: removes what geoetl published. {@code item_id} (with {@code collection_id}) removes a
- * STAC item and the assets it points at in the silver container (a COG); {@code target_table} (with
- * {@code target_schema}) drops a vector table and removes its item from the vectors collection. The
- * source blobs in bronze are never touched. The collection's extent is recomputed afterwards.
+ * STAC item and the blobs geoetl wrote for it in silver (a COG); {@code target_table} (with
+ * {@code target_schema}) drops a vector table geoetl created and removes its item from the vectors
+ * collection. The source blobs in bronze are never touched. The collection's extent is recomputed
+ * afterwards.
  */
 @Configuration
 class UnpublishWorkflow implements Workflow {
@@ -102,20 +104,31 @@ class UnpublishWorkflow implements Workflow {
         return context.taskResult(1, "all").orElse(Map.of());
     }
 
+    /**
+     * Removes only what geoetl made: a table must be registered (one somebody else created is refused as
+     * table_not_owned, even when it exists); the item's blobs are those the registry records for it, and
+     * one another item still points at stays.
+     */
     @Bean
-    TaskHandler unpublishHandler(StacRepository stac, BlobStore blobs, StorageProperties storage, JdbcTemplate jdbc,
-            CatalogService catalog) {
+    TaskHandler unpublishHandler(StacRepository stac, JdbcTemplate jdbc, CatalogService catalog,
+            OutputRegistry registry, StaleBlobs staleBlobs, TransactionTemplate transaction) {
         return TaskHandler.of(TASK, TaskClass.LIGHT, input -> {
             Map<String, Object> job = input.jobParameters();
             String collection = (String) job.get("collection_id");
             String itemId = (String) job.get("item_id");
+            OutputTarget itemTarget = OutputTarget.item(collection, itemId);
             Optional<Map<String, Object>> item = stac.findItem(collection, itemId);
             Map<String, Object> result = new LinkedHashMap<>();
             if ("table".equals(job.get("kind"))) {
                 String schema = (String) job.get("target_schema");
                 String table = (String) job.get("target_table");
-                Boolean exists = jdbc.queryForObject("select to_regclass(?) is not null", Boolean.class, "\""
-                        + schema + "\".\"" + table + "\"");
+                OutputTarget tableTarget = OutputTarget.table(schema, table);
+                Boolean exists = jdbc.queryForObject("select to_regclass(format('%I.%I', ?::text, ?::text)) is not "
+                        + "null", Boolean.class, schema, table);
+                if (exists && !registry.registered(tableTarget)) {
+                    throw new PermanentTaskException("table_not_owned", schema + "." + table + " was not created by "
+                            + "geoetl, so unpublish leaves it alone; drop it yourself if it should go");
+                }
                 if (!exists && item.isEmpty()) {
                     throw new PermanentTaskException("not_found", "neither table " + schema + "." + table
                             + " nor its item in collection " + collection + " exists");
@@ -129,14 +142,16 @@ class UnpublishWorkflow implements Workflow {
                                 + ": " + e.getMostSpecificCause().getMessage());
                     }
                 }
+                registry.forget(tableTarget);
                 result.put("table_dropped", exists ? schema + "." + table : null);
             } else if (item.isEmpty()) {
                 throw new PermanentTaskException("not_found", "item " + itemId + " not found in collection "
                         + collection);
             }
-            List<String> removed = new ArrayList<>();
-            item.ifPresent(document -> removed.addAll(removeSilverAssets(document, blobs, storage)));
-            boolean deleted = stac.deleteItem(collection, itemId);
+            boolean deleted = Boolean.TRUE.equals(transaction.execute(status -> stac.deleteItem(collection, itemId)));
+            // After the item is gone: its blobs are deleted unless another item points at them.
+            List<String> removed = staleBlobs.removeExcept(itemTarget, List.of());
+            registry.forget(itemTarget);
             if (deleted) {
                 catalog.refreshCollection(collection);
             }
@@ -144,21 +159,5 @@ class UnpublishWorkflow implements Workflow {
             result.put("blobs_removed", removed);
             return result;
         });
-    }
-
-    /** Deletes the item's assets that live in silver; hrefs elsewhere (bronze, other sites) stay. */
-    @SuppressWarnings("unchecked")
-    private static List<String> removeSilverAssets(Map<String, Object> item, BlobStore blobs,
-            StorageProperties storage) {
-        List<String> removed = new ArrayList<>();
-        Map<String, Object> assets = (Map<String, Object>) item.getOrDefault("assets", Map.of());
-        for (Object asset : assets.values()) {
-            String[] location = blobs.parseUrl((String) ((Map<String, Object>) asset).get("href"));
-            if (location != null && location[0].equals(storage.silverContainer())) {
-                blobs.deleteIfExists(location[0], location[1]);
-                removed.add(location[0] + "/" + location[1]);
-            }
-        }
-        return removed;
     }
 }

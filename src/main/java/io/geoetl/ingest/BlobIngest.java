@@ -6,11 +6,15 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.geoetl.config.IngestProperties;
 import io.geoetl.error.BadRequestException;
+import io.geoetl.error.PermanentTaskException;
 import io.geoetl.orchestration.JobSubmitter;
+import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.SourceVersion;
 import io.geoetl.storage.BlobStore;
 import io.geoetl.storage.BlobStore.BlobInfo;
 import org.slf4j.Logger;
@@ -40,8 +44,11 @@ public class BlobIngest {
     private final JobSubmitter submitter;
     private final JdbcTemplate jdbc;
     private final IngestProperties properties;
+    private final OutputRegistry registry;
 
-    BlobIngest(BlobStore blobs, JobSubmitter submitter, JdbcTemplate jdbc, IngestProperties properties) {
+    BlobIngest(BlobStore blobs, JobSubmitter submitter, JdbcTemplate jdbc, IngestProperties properties,
+            OutputRegistry registry) {
+        this.registry = registry;
         this.blobs = blobs;
         this.submitter = submitter;
         this.jdbc = jdbc;
@@ -93,6 +100,15 @@ public class BlobIngest {
         parameters.put("blob_name", blob.name());
         parameters.put("source_etag", blob.etag());
         try {
+            // Never replace another source's output: say why the blob waits for a person instead.
+            Optional<PermanentTaskException> refused = submitter.outputTarget(decision.jobType(), parameters)
+                    .flatMap(target -> registry.refusal(target, SourceVersion.of(container, blob), false));
+            if (refused.isPresent()) {
+                log.info("event=ingest_skipped blob={} etag={} reason={}", blob.name(), blob.etag(),
+                        refused.get().code());
+                return record(container, blob.name(), blob.etag(), blob.size(), "skipped", null, decision.jobType(),
+                        refused.get().code() + ": " + refused.get().getMessage());
+            }
             JobSubmitter.Submission submission = submitter.submit(decision.jobType(), parameters);
             boolean recorded = record(container, blob.name(), blob.etag(), blob.size(), "submitted",
                     submission.job().jobId(), decision.jobType(), before == null ? "new blob" : "changed blob");

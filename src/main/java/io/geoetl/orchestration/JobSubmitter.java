@@ -1,8 +1,10 @@
 package io.geoetl.orchestration;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
+import io.geoetl.outputs.OutputTarget;
 import io.geoetl.workflow.Workflow;
 import io.geoetl.workflow.WorkflowCatalog;
 import org.apache.camel.ProducerTemplate;
@@ -37,8 +39,7 @@ public class JobSubmitter {
 
     public Submission submit(String jobType, Map<String, Object> submitted) {
         Workflow workflow = catalog.workflow(jobType);
-        Map<String, Object> parameters = new TreeMap<>(workflow.complete(
-                workflow.parameters().canonicalize(submitted)));
+        Map<String, Object> parameters = completed(workflow, submitted);
         String jobId = Ids.jobId(jobType, parameters);
         boolean created = jobs.insertIfAbsent(jobId, jobType, workflow.stages().size(), parameters);
         if (created) {
@@ -46,6 +47,16 @@ public class JobSubmitter {
             log.info("event=job_submitted job_id={} job_type={}", jobId, jobType);
         }
         return new Submission(jobs.find(jobId).orElseThrow(), created);
+    }
+
+    /** The output such a job would write (see {@link Workflow#outputTarget}); a 400 when the parameters are bad. */
+    public Optional<OutputTarget> outputTarget(String jobType, Map<String, Object> submitted) {
+        Workflow workflow = catalog.workflow(jobType);
+        return workflow.outputTarget(completed(workflow, submitted));
+    }
+
+    private static Map<String, Object> completed(Workflow workflow, Map<String, Object> submitted) {
+        return new TreeMap<>(workflow.complete(workflow.parameters().canonicalize(submitted)));
     }
 
     /** Sends a job message; if this fails the job stays queued and the reconciler sends it again. */

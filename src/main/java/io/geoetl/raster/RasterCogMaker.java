@@ -48,8 +48,7 @@ class RasterCogMaker {
             throws Exception {
         String collection = (String) job.get("collection_id");
         String itemId = (String) plan.get("item_id");
-        String outputBlob = tile == null ? collection + "/" + itemId + ".tif"
-                : collection + "/" + itemId + "/" + tile.get("key") + ".tif";
+        String outputBlob = outputPrefix(job, plan) + (tile == null ? ".tif" : "/" + tile.get("key") + ".tif");
         Map<String, Object> timings = new LinkedHashMap<>();
         long mark = System.nanoTime();
         try (WorkDir work = WorkDir.create()) {
@@ -101,6 +100,15 @@ class RasterCogMaker {
         long now = System.nanoTime();
         timings.put(step, (now - mark) / 1_000_000);
         return now;
+    }
+
+    /**
+     * Where this run's files go in silver: {@code {collection}/{item}/{run token}} (a plan made before
+     * runs had folders of their own wrote to {@code {collection}/{item}}).
+     */
+    static String outputPrefix(Map<String, Object> job, Map<String, Object> plan) {
+        Object prefix = plan.get("output_prefix");
+        return prefix != null ? (String) prefix : job.get("collection_id") + "/" + plan.get("item_id");
     }
 
     static String tilesCollection(String collection, String itemId) {

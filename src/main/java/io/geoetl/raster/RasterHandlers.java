@@ -12,6 +12,11 @@ import io.geoetl.catalog.StacItems;
 import io.geoetl.catalog.WorkDir;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.error.PermanentTaskException;
+import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OutputTarget;
+import io.geoetl.outputs.OverwriteParameter;
+import io.geoetl.outputs.SourceVersion;
+import io.geoetl.outputs.StaleBlobs;
 import io.geoetl.stac.StacRepository;
 import io.geoetl.storage.BlobStore;
 import io.geoetl.workflow.PriorTask;
@@ -19,6 +24,7 @@ import io.geoetl.workflow.TaskClass;
 import io.geoetl.workflow.TaskHandler;
 import io.geoetl.workflow.TaskInput;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /** The three raster task types: plan (validate), cog (one per grid or tile), publish (STAC + mosaic). */
 final class RasterHandlers {
@@ -83,6 +89,12 @@ final class RasterHandlers {
         }
     }
 
+    /**
+     * Stage 3: switches the published item to this run's files in one transaction, after claiming the
+     * item for this source version in the registry; then removes the files of the version it replaced.
+     * A run refused there (another source owns the item, or a newer version was published meanwhile)
+     * deletes its own files, which nothing points at, and fails.
+     */
     @Component
     static class Publish implements TaskHandler {
 
@@ -90,12 +102,19 @@ final class RasterHandlers {
         private final CatalogService catalog;
         private final BlobStore blobs;
         private final StorageProperties storage;
+        private final OutputRegistry registry;
+        private final StaleBlobs staleBlobs;
+        private final TransactionTemplate transaction;
 
-        Publish(StacRepository stac, CatalogService catalog, BlobStore blobs, StorageProperties storage) {
+        Publish(StacRepository stac, CatalogService catalog, BlobStore blobs, StorageProperties storage,
+                OutputRegistry registry, StaleBlobs staleBlobs, TransactionTemplate transaction) {
             this.stac = stac;
             this.catalog = catalog;
             this.blobs = blobs;
             this.storage = storage;
+            this.registry = registry;
+            this.staleBlobs = staleBlobs;
+            this.transaction = transaction;
         }
 
         @Override
@@ -110,38 +129,95 @@ final class RasterHandlers {
             Map<String, Object> plan = (Map<String, Object>) input.parameters().get("plan");
             String collection = (String) job.get("collection_id");
             String itemId = (String) plan.get("item_id");
-            if (!Boolean.TRUE.equals(plan.get("tiled"))) {
-                Map<String, Object> cog = previous(input, RasterWorkflows.WHOLE);
-                stac.ensureCollection(collection, StacItems.collection(collection, "Cloud Optimized GeoTIFFs"));
-                stac.upsertItem(collection, (Map<String, Object>) cog.get("item"));
-                catalog.refreshCollection(collection);
-                return Map.of("collection_id", collection, "item_id", itemId, "cog", cog.get("href"));
-            }
-            String tiles = RasterCogMaker.tilesCollection(collection, itemId);
-            stac.ensureCollection(tiles, StacItems.collection(tiles, "Tiles of " + job.get("blob_name")
-                    + " with a VRT mosaic"));
+            OutputTarget target = RasterParameters.target(job);
+            SourceVersion source = sourceOf(job, plan);
+            boolean tiled = Boolean.TRUE.equals(plan.get("tiled"));
+            String silver = storage.silverContainer();
+            String prefix = RasterCogMaker.outputPrefix(job, plan);
+            List<String> written = new ArrayList<>();
             List<Map<String, Object>> items = new ArrayList<>();
-            for (Map<String, Object> tile : (List<Map<String, Object>>) plan.get("tiles")) {
-                items.add((Map<String, Object>) previous(input, (String) tile.get("key")).get("item"));
-                if (items.size() == 500) {
-                    stac.upsertItems(tiles, items);
-                    items.clear();
+            String tiles = RasterCogMaker.tilesCollection(collection, itemId);
+            if (tiled) {
+                for (Map<String, Object> tile : (List<Map<String, Object>>) plan.get("tiles")) {
+                    Map<String, Object> made = previous(input, (String) tile.get("key"));
+                    items.add((Map<String, Object>) made.get("item"));
+                    written.add((String) made.get("blob"));
                 }
+                String vrtBlob = prefix + "/mosaic.vrt";
+                try (WorkDir work = WorkDir.create()) {
+                    Path vrt = work.root().resolve("mosaic.vrt");
+                    Files.writeString(vrt, MosaicVrt.xml(plan));
+                    blobs.upload(silver, vrtBlob, vrt);
+                }
+                written.add(vrtBlob);
+            } else {
+                Map<String, Object> cog = previous(input, RasterWorkflows.WHOLE);
+                items.add((Map<String, Object>) cog.get("item"));
+                written.add((String) cog.get("blob"));
             }
-            stac.upsertItems(tiles, items);
-            String vrtBlob = collection + "/" + itemId + "/mosaic.vrt";
-            try (WorkDir work = WorkDir.create()) {
-                Path vrt = work.root().resolve("mosaic.vrt");
-                Files.writeString(vrt, MosaicVrt.xml(plan));
-                blobs.upload(storage.silverContainer(), vrtBlob, vrt);
+            try {
+                if (tiled) {
+                    requireUnchanged(source);
+                }
+                stac.ensureCollection(tiled ? tiles : collection, tiled ? StacItems.collection(tiles, "Tiles of "
+                        + job.get("blob_name") + " with a VRT mosaic") : StacItems.collection(collection,
+                                "Cloud Optimized GeoTIFFs"));
+                transaction.executeWithoutResult(status -> {
+                    registry.claim(target, source, input.jobId(), OverwriteParameter.requested(job));
+                    if (tiled) {
+                        for (int from = 0; from < items.size(); from += 500) {
+                            stac.upsertItems(tiles, items.subList(from, Math.min(items.size(), from + 500)));
+                        }
+                        // A new version may be cut into fewer tiles: the old version's other tiles go.
+                        stac.deleteItemsExcept(tiles, items.stream().map(item -> (String) item.get("id")).toList());
+                    } else {
+                        stac.upsertItem(collection, items.get(0));
+                    }
+                    written.forEach(blob -> registry.recordBlob(silver, blob, target, input.jobId()));
+                });
+            } catch (PermanentTaskException refused) {
+                written.forEach(blob -> blobs.deleteIfExists(silver, blob));
+                throw refused;
             }
-            Map<String, Object> refreshed = catalog.refreshCollection(tiles);
+            List<String> removed = staleBlobs.removeExcept(target, written.stream().map(blob -> silver + "/" + blob)
+                    .toList());
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("collection_id", tiles);
-            result.put("tiles", ((List<?>) plan.get("tiles")).size());
-            result.put("items", refreshed.get("items"));
-            result.put("mosaic", blobs.url(storage.silverContainer(), vrtBlob));
+            if (tiled) {
+                Map<String, Object> refreshed = catalog.refreshCollection(tiles);
+                result.put("collection_id", tiles);
+                result.put("tiles", items.size());
+                result.put("items", refreshed.get("items"));
+                result.put("mosaic", blobs.url(silver, written.get(written.size() - 1)));
+            } else {
+                catalog.refreshCollection(collection);
+                result.put("collection_id", collection);
+                result.put("item_id", itemId);
+                result.put("cog", blobs.url(silver, written.get(0)));
+            }
+            result.put("replaced_blobs", removed.size());
             return result;
+        }
+
+        /**
+         * Tiles read the source in place, so together they hold one version (the plan's) only if the blob
+         * did not change while they ran: a newer version is published by its own job, never as a mosaic
+         * of two versions under this one's name. (The whole-grid COG is made from one pinned download.)
+         */
+        private void requireUnchanged(SourceVersion source) {
+            String now = blobs.describe(source.container(), source.blob()).etag();
+            if (source.etag() != null && !source.etag().equals(now)) {
+                throw new PermanentTaskException("source_changed", source.describe() + " changed while this job ran "
+                        + "(ETag " + source.etag() + ", now " + now + "); its output is not published. Resubmit the "
+                        + "job (auto-ingest submits one for the new version by itself)");
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static SourceVersion sourceOf(Map<String, Object> job, Map<String, Object> plan) {
+            Object source = plan.get("source");
+            return source instanceof Map<?, ?> map ? SourceVersion.fromMap((Map<String, Object>) map)
+                    : new SourceVersion((String) job.get("container"), (String) job.get("blob_name"),
+                            (String) job.get("source_etag"), null);
         }
 
         private static Map<String, Object> previous(TaskInput input, String key) {

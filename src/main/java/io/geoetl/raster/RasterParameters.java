@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.geoetl.catalog.StacItems;
 import io.geoetl.error.BadRequestException;
+import io.geoetl.outputs.OutputTarget;
+import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.storage.BlobNames;
 import io.geoetl.workflow.ParameterField;
 import io.geoetl.workflow.ParameterSchema;
@@ -33,7 +36,8 @@ final class RasterParameters {
             ParameterField.optionalString("source_etag", "the source blob's ETag (auto-ingest: a changed blob is a "
                     + "new job)", 200, null),
             new ParameterField("tile_size_pixels", ParameterField.Type.INTEGER, "tile side in pixels when tiling "
-                    + "(default from the configured tile size)", false, null, 16.0, 65536.0, null, null));
+                    + "(default from the configured tile size)", false, null, 16.0, 65536.0, null, null),
+            OverwriteParameter.FIELD);
 
     private RasterParameters() {
     }
@@ -47,7 +51,13 @@ final class RasterParameters {
         }
         Map<String, Object> completed = new TreeMap<>(parameters);
         completed.putIfAbsent("collection_id", "rasters");
+        OverwriteParameter.canonicalize(completed);
         return completed;
+    }
+
+    /** The item a job with these completed parameters publishes (for a tiled raster: the item its tiles are of). */
+    static OutputTarget target(Map<String, Object> job) {
+        return OutputTarget.item((String) job.get("collection_id"), StacItems.itemId((String) job.get("blob_name")));
     }
 
     private static String extension(String name) {

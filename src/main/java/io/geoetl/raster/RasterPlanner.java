@@ -5,13 +5,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.geoetl.catalog.StacItems;
 import io.geoetl.catalog.WorkDir;
 import io.geoetl.config.RasterProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
+import io.geoetl.orchestration.Ids;
+import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OverwriteParameter;
+import io.geoetl.outputs.SourceVersion;
 import io.geoetl.storage.BlobStore;
+import io.geoetl.storage.BlobStore.BlobInfo;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,8 +31,10 @@ class RasterPlanner {
     private final BlobStore blobs;
     private final Gdal gdal;
     private final RasterProperties properties;
+    private final OutputRegistry registry;
 
-    RasterPlanner(BlobStore blobs, Gdal gdal, RasterProperties properties) {
+    RasterPlanner(BlobStore blobs, Gdal gdal, RasterProperties properties, OutputRegistry registry) {
+        this.registry = registry;
         this.blobs = blobs;
         this.gdal = gdal;
         this.properties = properties;
@@ -37,7 +45,15 @@ class RasterPlanner {
         String container = (String) job.get("container");
         String blobName = (String) job.get("blob_name");
         try (WorkDir work = WorkDir.create()) {
-            long sourceBytes = blobs.describe(container, blobName).size();
+            BlobInfo described = blobs.describe(container, blobName);
+            long sourceBytes = described.size();
+            SourceVersion version = SourceVersion.of(container, described);
+            // Fail before the work when the item is not this source's to write (decided again at publish).
+            Optional<PermanentTaskException> refused = registry.refusal(RasterParameters.target(job), version,
+                    OverwriteParameter.requested(job));
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
             if (sourceBytes == 0) {
                 throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
             }
@@ -78,7 +94,12 @@ class RasterPlanner {
             plan.put("reproject", reproject);
             plan.put("resampling", RasterOptions.resampling(job, dataType));
             plan.put("overview_resampling", RasterOptions.overviewResampling(job, dataType));
-            plan.put("item_id", StacItems.itemId(blobName));
+            String itemId = StacItems.itemId(blobName);
+            plan.put("item_id", itemId);
+            plan.put("source", version.toMap());
+            // This run's files get a folder of their own: the published item keeps pointing at complete files
+            // until publish switches it to the new ones.
+            plan.put("output_prefix", job.get("collection_id") + "/" + itemId + "/" + Ids.runToken());
             plan.put("grid", grid);
             boolean tile = forceTiles || sourceBytes > properties.largeThresholdBytes();
             plan.put("tiled", tile);

@@ -3,8 +3,10 @@ package io.geoetl.raster;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.geoetl.outputs.OutputTarget;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterSchema;
 import io.geoetl.workflow.PriorTask;
@@ -43,6 +45,11 @@ final class RasterWorkflows {
         @Override
         public Map<String, Object> complete(Map<String, Object> parameters) {
             return RasterParameters.complete(parameters);
+        }
+
+        @Override
+        public Optional<OutputTarget> outputTarget(Map<String, Object> parameters) {
+            return Optional.of(RasterParameters.target(parameters));
         }
 
         @Override

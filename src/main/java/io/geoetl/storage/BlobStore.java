@@ -79,7 +79,11 @@ public class BlobStore {
         }
     }
 
-    /** Downloads a blob to {@code target}; a missing blob is a permanent error naming it. */
+    /**
+     * Downloads a blob to {@code target} and returns the version it holds: the download is pinned to the
+     * ETag read first, so a blob rewritten meanwhile fails the download (transiently: the retry reads the
+     * new version) instead of mixing two versions. A missing blob is a permanent error naming it.
+     */
     public BlobInfo download(String container, String name, Path target) {
         BlobInfo info = describe(container, name);
         try {
@@ -90,7 +94,9 @@ public class BlobStore {
                                     .setBlockSizeLong(8L << 20).setMaxConcurrency(8))
                             .setOpenOptions(Set.of(StandardOpenOption.CREATE,
                                     StandardOpenOption.TRUNCATE_EXISTING,
-                                    StandardOpenOption.WRITE)), null, Context.NONE);
+                                    StandardOpenOption.WRITE))
+                            .setRequestConditions(new BlobRequestConditions().setIfMatch(info.etag())), null,
+                    Context.NONE);
         } catch (BlobStorageException e) {
             throw transientOrMissing(container, name, e);
         }

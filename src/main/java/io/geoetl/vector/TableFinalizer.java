@@ -18,6 +18,11 @@ import io.geoetl.catalog.StacItems;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.error.PermanentTaskException;
+import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OutputTarget;
+import io.geoetl.outputs.OverwriteParameter;
+import io.geoetl.outputs.SourceVersion;
+import io.geoetl.outputs.StaleBlobs;
 import io.geoetl.stac.StacRepository;
 import io.geoetl.storage.BlobStore;
 import io.geoetl.workflow.StepSeconds;
@@ -46,6 +51,8 @@ class TableFinalizer {
     private final CatalogService catalog;
     private final BlobStore blobs;
     private final StorageProperties storage;
+    private final OutputRegistry registry;
+    private final StaleBlobs staleBlobs;
     /** Runs a finalize's index builds beside its validity scan; idle threads end after a minute. */
     private final ExecutorService builders = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
             new SynchronousQueue<>(), runnable -> {
@@ -55,7 +62,10 @@ class TableFinalizer {
             });
 
     TableFinalizer(JdbcTemplate jdbc, TransactionTemplate transaction, VectorProperties properties,
-            StacRepository stac, CatalogService catalog, BlobStore blobs, StorageProperties storage) {
+            StacRepository stac, CatalogService catalog, BlobStore blobs, StorageProperties storage,
+            OutputRegistry registry, StaleBlobs staleBlobs) {
+        this.registry = registry;
+        this.staleBlobs = staleBlobs;
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.properties = properties;
@@ -73,6 +83,14 @@ class TableFinalizer {
         String staging = quote(properties.stagingSchema()) + "." + quote(stagingName);
         String fidColumn = (String) prepared.get("fid_column");
         boolean replace = "replace".equals(job.get("load_method"));
+        OutputTarget tableTarget = VectorParameters.target(job);
+        SourceVersion source = sourceOf(job, prepared);
+        boolean overwrite = OverwriteParameter.requested(job);
+        // Before the index builds: a table that is not this source's to write fails now (and again, under
+        // the registry's lock, in the swap's transaction).
+        registry.refusal(tableTarget, source, overwrite).ifPresent(refused -> {
+            throw refused;
+        });
         StepSeconds seconds = new StepSeconds();
         boolean exists = exists(schema + "." + table);
         // A staging table that will be swapped in gets its indexes before the swap: built in parallel with
@@ -93,6 +111,7 @@ class TableFinalizer {
         AtomicBoolean swappedAnalyzed = new AtomicBoolean();
         long loaded = ((Number) loadedStats.get("features")).longValue() - unrepairable;
         boolean appendedToOthers = transaction.execute(status -> {
+            registry.claim(tableTarget, source, jobId, overwrite);
             jdbc.execute("create schema if not exists " + quote(schema));
             boolean existsNow = exists(schema + "." + table);
             boolean sameShape = existsNow && columns.equals(columns(schema, table, fidColumn));
@@ -152,7 +171,16 @@ class TableFinalizer {
         }
         String collection = (String) job.get("collection_id");
         stac.ensureCollection(collection, StacItems.collection(collection, "PostGIS tables loaded by geoetl"));
-        stac.upsertItem(collection, item(collection, schema, table, summary, prepared));
+        OutputTarget itemTarget = OutputTarget.item(collection, schema + "." + table);
+        String intermediate = (String) prepared.get("intermediate_blob");
+        Map<String, Object> document = item(collection, schema, table, summary, prepared);
+        transaction.executeWithoutResult(status -> {
+            // The table's claim decided who may write; the item follows the table.
+            registry.claim(itemTarget, source, jobId, true);
+            stac.upsertItem(collection, document);
+            registry.recordBlob(storage.silverContainer(), intermediate, itemTarget, jobId);
+        });
+        staleBlobs.removeExcept(itemTarget, List.of(storage.silverContainer() + "/" + intermediate));
         catalog.refreshCollection(collection);
         seconds.lap("catalog");
         log.info("finalized {} for job {}: {} (seconds)", schema + "." + table, jobId, seconds);
@@ -167,6 +195,15 @@ class TableFinalizer {
         result.put("item_id", schema + "." + table);
         result.put("step_seconds", seconds.toMap());
         return result;
+    }
+
+    /** The source version stage 1 read; a job prepared before versions were recorded names only the blob. */
+    @SuppressWarnings("unchecked")
+    private static SourceVersion sourceOf(Map<String, Object> job, Map<String, Object> prepared) {
+        Object source = prepared.get("source");
+        return source instanceof Map<?, ?> map ? SourceVersion.fromMap((Map<String, Object>) map)
+                : new SourceVersion((String) job.get("container"), (String) job.get("blob_name"),
+                        (String) job.get("source_etag"), null);
     }
 
     /**

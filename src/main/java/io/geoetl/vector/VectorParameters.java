@@ -7,6 +7,8 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 import io.geoetl.error.BadRequestException;
+import io.geoetl.outputs.OutputTarget;
+import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.storage.BlobNames;
 import io.geoetl.workflow.ParameterField;
 import io.geoetl.workflow.ParameterSchema;
@@ -39,7 +41,8 @@ public final class VectorParameters {
                     "EPSG:[0-9]{4,6}"),
             ParameterField.optionalString("collection_id", "STAC collection for the table's item (default vectors)",
                     128, "[A-Za-z0-9][A-Za-z0-9._-]{0,127}"),
-            ParameterField.optionalString("source_etag", "the source blob's ETag (auto-ingest)", 200, null));
+            ParameterField.optionalString("source_etag", "the source blob's ETag (auto-ingest)", 200, null),
+            OverwriteParameter.FIELD);
 
     private VectorParameters() {
     }
@@ -64,7 +67,13 @@ public final class VectorParameters {
             completed.putIfAbsent("source_crs", "EPSG:4326");
         }
         completed.putIfAbsent("collection_id", "vectors");
+        OverwriteParameter.canonicalize(completed);
         return completed;
+    }
+
+    /** The table a job with these completed parameters loads. */
+    static OutputTarget target(Map<String, Object> job) {
+        return OutputTarget.table((String) job.get("target_schema"), (String) job.get("target_table"));
     }
 
     public static String identifier(String field, String value) {

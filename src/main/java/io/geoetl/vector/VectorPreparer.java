@@ -22,7 +22,11 @@ import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
+import io.geoetl.orchestration.Ids;
 import io.geoetl.orchestration.Json;
+import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OverwriteParameter;
+import io.geoetl.outputs.SourceVersion;
 import io.geoetl.storage.BlobStore;
 import io.geoetl.storage.BlockUploadStream;
 import io.geoetl.workflow.StepSeconds;
@@ -46,10 +50,12 @@ class VectorPreparer {
     private final VectorProperties properties;
     private final StorageProperties storage;
     private final ChunkLoader loader;
+    private final OutputRegistry registry;
 
     VectorPreparer(BlobStore blobs, Gdal gdal, VectorProperties properties, StorageProperties storage,
-            ChunkLoader loader) {
+            ChunkLoader loader, OutputRegistry registry) {
         this.loader = loader;
+        this.registry = registry;
         this.blobs = blobs;
         this.gdal = gdal;
         this.properties = properties;
@@ -60,7 +66,15 @@ class VectorPreparer {
         String blobName = (String) job.get("blob_name");
         StepSeconds seconds = new StepSeconds();
         try (WorkDir work = WorkDir.create()) {
-            Path downloaded = work.download(blobs, (String) job.get("container"), blobName);
+            WorkDir.Downloaded download = work.downloadVersion(blobs, (String) job.get("container"), blobName);
+            Path downloaded = download.file();
+            SourceVersion version = SourceVersion.of((String) job.get("container"), download.blob());
+            // Fail before the work when the table is not this source's to write (decided again at the swap).
+            Optional<PermanentTaskException> refused = registry.refusal(VectorParameters.target(job), version,
+                    OverwriteParameter.requested(job));
+            if (refused.isPresent()) {
+                throw refused.get();
+            }
             seconds.lap("download");
             if (Files.size(downloaded) == 0) {
                 throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
@@ -71,8 +85,9 @@ class VectorPreparer {
             options.put("layer", job.get("layer"));
             options.put("open_options", openOptions(source, job));
             options.put("source_crs", job.get("source_crs"));
-            String intermediateBlob = "_intermediate/" + jobId.substring(0, 16) + "/" + job.get("target_table")
-                    + ".pgcopy.zst";
+            // A name of its own per run: a resubmit must not rewrite the file the table's item points at.
+            String intermediateBlob = "_intermediate/" + jobId.substring(0, 16) + "-" + Ids.runToken() + "/"
+                    + job.get("target_table") + ".pgcopy.zst";
             Path layerReport = work.root().resolve("layer.json");
             long chunkSize = ((Number) job.get("chunk_size")).longValue();
             // GDAL's output is rewritten and uploaded as it is produced: translation, rewrite and upload
@@ -113,6 +128,7 @@ class VectorPreparer {
             report.put("intermediate_row_bytes", written.rowBytes());
             report.put("intermediate_bytes", written.compressedBytes());
             report.put("intermediate_etag", etag);
+            report.put("source", version.toMap());
             report.put("step_seconds", seconds.toMap());
             report.put("chunks", written.chunks().stream().map(CopyIntermediate.Chunk::toMap).toList());
             return report;

@@ -3,8 +3,10 @@ package io.geoetl.vector;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.geoetl.outputs.OutputTarget;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterSchema;
 import io.geoetl.workflow.PriorTask;
@@ -48,6 +50,11 @@ class VectorWorkflow implements Workflow {
     @Override
     public Map<String, Object> complete(Map<String, Object> parameters) {
         return VectorParameters.complete(parameters);
+    }
+
+    @Override
+    public Optional<OutputTarget> outputTarget(Map<String, Object> parameters) {
+        return Optional.of(VectorParameters.target(parameters));
     }
 
     @Override

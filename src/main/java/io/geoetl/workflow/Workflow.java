@@ -2,7 +2,10 @@ package io.geoetl.workflow;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
+
+import io.geoetl.outputs.OutputTarget;
 
 /**
  * One job type: its parameters, its stages in order, how each stage's tasks are planned and how
@@ -25,6 +28,14 @@ public interface Workflow {
      */
     default Map<String, Object> complete(Map<String, Object> parameters) {
         return parameters;
+    }
+
+    /**
+     * The output a job with these (completed) parameters writes and a source owns, if any: auto-ingest
+     * asks before submitting whether the output belongs to another source.
+     */
+    default Optional<OutputTarget> outputTarget(Map<String, Object> parameters) {
+        return Optional.empty();
     }
 
     /** Stages in execution order; stage numbers are 1-based positions in this list. */

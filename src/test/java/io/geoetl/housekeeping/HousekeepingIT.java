@@ -76,6 +76,56 @@ class HousekeepingIT extends IntegrationTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void unpublishDeletesOnlyBlobsGeoetlWroteForTheItemAndNoneAnotherItemUses() {
+        BlobContainerClient bronze = blobService.getBlobContainerClient("bronze");
+        BlobContainerClient silver = blobService.getBlobContainerClient("silver");
+        String collection = "hk-shared-" + suffix;
+        String first = "housekeeping/" + suffix + "/first.tif";
+        String second = "housekeeping/" + suffix + "/second.tif";
+        Samples.upload(bronze, first, Samples.ELEV);
+        Samples.upload(bronze, second, Samples.ELEV);
+        String firstCog = cogOf(awaitEnded(submit("process_raster", "{\"blob_name\": \"" + first
+                + "\", \"collection_id\": \"" + collection + "\"}"), Duration.ofSeconds(120)));
+        String secondCog = cogOf(awaitEnded(submit("process_raster", "{\"blob_name\": \"" + second
+                + "\", \"collection_id\": \"" + collection + "\"}"), Duration.ofSeconds(120)));
+        // Somebody's own file in silver, and items pointing at it and at the first COG.
+        String foreign = "people/" + suffix + "/theirs.tif";
+        silver.getBlobClient(foreign).upload(BinaryData.fromString("not geoetl's"), true);
+        String firstItem = "housekeeping__" + suffix + "__first";
+        String secondItem = "housekeeping__" + suffix + "__second";
+        jdbc.update("update stac_item set document = jsonb_set(jsonb_set(document, '{assets,theirs}', "
+                + "jsonb_build_object('href', ?::text)), '{assets,shared}', jsonb_build_object('href', ?::text)) "
+                + "where collection_id = ? and item_id = ?", silver.getBlobClient(foreign).getBlobUrl()
+                .replace("%2F", "/"), firstCog, collection, secondItem);
+
+        Map<String, Object> firstGone = awaitEnded(submit("unpublish", "{\"collection_id\": \"" + collection
+                + "\", \"item_id\": \"" + firstItem + "\"}"), Duration.ofSeconds(60));
+        Map<String, Object> secondGone = awaitEnded(submit("unpublish", "{\"collection_id\": \"" + collection
+                + "\", \"item_id\": \"" + secondItem + "\"}"), Duration.ofSeconds(60));
+
+        assertThat(firstGone.get("status")).as(firstGone.toString()).isEqualTo("completed");
+        assertThat((List<String>) ((Map<String, Object>) firstGone.get("result_data")).get("blobs_removed")).isEmpty();
+        assertThat(secondGone.get("status")).as(secondGone.toString()).isEqualTo("completed");
+        assertThat((List<String>) ((Map<String, Object>) secondGone.get("result_data")).get("blobs_removed"))
+                .containsExactly("silver/" + silverName(secondCog));
+        // The first COG stayed while the second item pointed at it; somebody's own file always stays.
+        assertThat(silver.getBlobClient(silverName(firstCog)).exists()).isTrue();
+        assertThat(silver.getBlobClient(silverName(secondCog)).exists()).isFalse();
+        assertThat(silver.getBlobClient(foreign).exists()).isTrue();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String cogOf(Map<String, Object> status) {
+        assertThat(status.get("status")).as(status.toString()).isEqualTo("completed");
+        return (String) ((Map<String, Object>) status.get("result_data")).get("cog");
+    }
+
+    private static String silverName(String href) {
+        return href.substring(href.indexOf("/silver/") + "/silver/".length());
+    }
+
+    @Test
     void unpublishNeedsExactlyOneTarget() {
         assertThat(post("/api/jobs/submit/unpublish", "{}").status()).isEqualTo(400);
         assertThat(post("/api/jobs/submit/unpublish", "{\"item_id\": \"a\", \"collection_id\": \"c\", "

@@ -55,7 +55,7 @@ class RasterPipelineIT extends IntegrationTest {
                 + "\"collection_id\": \"" + collection + "\"}");
 
         assertThat(status.get("status")).as(status.toString()).isEqualTo("completed");
-        Path cog = downloadSilver(collection + "/" + prefix.replace("/", "__") + "elev.tif");
+        Path cog = downloadCog(status);
         assertThat(gdal.cogProblems(cog)).isEmpty();
         Map<String, Object> item = get("/api/stac/collections/" + collection + "/items/" + prefix.replace("/", "__")
                 + "elev").body();
@@ -145,7 +145,7 @@ class RasterPipelineIT extends IntegrationTest {
         }
         // Reprojected elev.tif is about 73 x 108 pixels: at least 3 x 4 tiles of 32, the last ones partial.
         assertThat(tiles).hasSizeGreaterThanOrEqualTo(6).contains("tile_x0_y0.tif", "tile_x2_y3.tif");
-        Path cog = downloadSilver(singleCollection + "/" + itemId + ".tif");
+        Path cog = downloadCog(single);
         assertThat(checksums(folder.resolve("mosaic.vrt"))).isEqualTo(checksums(cog));
         assertThat(size(folder.resolve("mosaic.vrt"))).isEqualTo(size(cog));
         assertThat(get("/api/stac/collections/" + tiledCollection + "-" + itemId + "/items?limit=100").body()
@@ -183,9 +183,13 @@ class RasterPipelineIT extends IntegrationTest {
         return awaitEnded(submit(jobType, body), Duration.ofSeconds(120));
     }
 
-    private Path downloadSilver(String name) throws Exception {
+    /** The COG a completed process_raster job published (its result names the URL). */
+    @SuppressWarnings("unchecked")
+    private Path downloadCog(Map<String, Object> status) throws Exception {
+        String href = (String) ((Map<String, Object>) status.get("result_data")).get("cog");
         Path file = Files.createTempFile("silver", ".tif");
-        silver.getBlobClient(name).downloadToFile(file.toString(), true);
+        silver.getBlobClient(href.substring(href.indexOf("/silver/") + "/silver/".length())).downloadToFile(
+                file.toString(), true);
         return file;
     }
 
