@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import io.geoetl.orchestration.Ids;
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.FailurePolicy;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterField;
@@ -43,6 +44,13 @@ final class ContainerWorkflows {
     @Component
     static class SummarizeContainer implements Workflow {
 
+        private final ParameterSchema parameters;
+
+        SummarizeContainer(AllowedPlaces places) {
+            this.parameters = ParameterSchema.of(ContainerParameters.container(places), ContainerParameters.PREFIX,
+                    ParameterField.integer("top_n", "how many of the largest files to list", 10L, 0, 1000));
+        }
+
         @Override
         public String jobType() {
             return "summarize_container";
@@ -55,8 +63,7 @@ final class ContainerWorkflows {
 
         @Override
         public ParameterSchema parameters() {
-            return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.PREFIX,
-                    ParameterField.integer("top_n", "how many of the largest files to list", 10L, 0, 1000));
+            return parameters;
         }
 
         @Override
@@ -83,6 +90,13 @@ final class ContainerWorkflows {
     @Component
     static class ListContainer implements Workflow {
 
+        private final ParameterSchema parameters;
+
+        ListContainer(AllowedPlaces places) {
+            this.parameters = ParameterSchema.of(ContainerParameters.container(places), ContainerParameters.PREFIX,
+                    ContainerParameters.EXTENSION_FILTER, ContainerParameters.MAX_FILES);
+        }
+
         @Override
         public String jobType() {
             return "list_container";
@@ -95,8 +109,7 @@ final class ContainerWorkflows {
 
         @Override
         public ParameterSchema parameters() {
-            return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.PREFIX,
-                    ContainerParameters.EXTENSION_FILTER, ContainerParameters.MAX_FILES);
+            return parameters;
         }
 
         @Override
@@ -135,6 +148,13 @@ final class ContainerWorkflows {
     @Component
     static class CatalogFile implements Workflow {
 
+        private final ParameterSchema parameters;
+
+        CatalogFile(AllowedPlaces places) {
+            this.parameters = ParameterSchema.of(ContainerParameters.container(places), ContainerParameters.BLOB_NAME,
+                    ContainerParameters.COLLECTION_ID);
+        }
+
         @Override
         public String jobType() {
             return "catalog_file";
@@ -147,8 +167,7 @@ final class ContainerWorkflows {
 
         @Override
         public ParameterSchema parameters() {
-            return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.BLOB_NAME,
-                    ContainerParameters.COLLECTION_ID);
+            return parameters;
         }
 
         @Override
@@ -175,6 +194,14 @@ final class ContainerWorkflows {
     @Component
     static class SyncContainer implements Workflow {
 
+        private final ParameterSchema parameters;
+
+        SyncContainer(AllowedPlaces places) {
+            this.parameters = ParameterSchema.of(ContainerParameters.container(places), ContainerParameters.PREFIX,
+                    ContainerParameters.COLLECTION_ID, ParameterField.integer("max_files",
+                            "stop listing after this many files", 10_000L, 1, 10_000));
+        }
+
         @Override
         public String jobType() {
             return "sync_container";
@@ -187,9 +214,7 @@ final class ContainerWorkflows {
 
         @Override
         public ParameterSchema parameters() {
-            return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.PREFIX,
-                    ContainerParameters.COLLECTION_ID, ParameterField.integer("max_files",
-                            "stop listing after this many files", 10_000L, 1, 10_000));
+            return parameters;
         }
 
         @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterSchema;
 import io.geoetl.workflow.PriorTask;
@@ -30,6 +31,12 @@ class VectorWorkflow implements Workflow {
     static final String FINALIZE = "vector_finalize";
     static final String ONLY = "all";
 
+    private final ParameterSchema parameters;
+
+    VectorWorkflow(AllowedPlaces places) {
+        this.parameters = VectorParameters.schema(places);
+    }
+
     @Override
     public String jobType() {
         return "process_vector";
@@ -42,7 +49,7 @@ class VectorWorkflow implements Workflow {
 
     @Override
     public ParameterSchema parameters() {
-        return VectorParameters.SCHEMA;
+        return parameters;
     }
 
     @Override
