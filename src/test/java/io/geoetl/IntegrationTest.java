@@ -80,6 +80,14 @@ public abstract class IntegrationTest {
         return (String) answer.body().get("job_id");
     }
 
+    /** A 400 invalid_parameter whose details name {@code field}. */
+    protected static void assertInvalidParameter(Answer answer, String field) {
+        Assertions.assertEquals(400, answer.status(), () -> "expected 400 for " + field + ": " + answer.raw().body());
+        Assertions.assertEquals("invalid_parameter", answer.body().get("error"), () -> answer.raw().body());
+        Assertions.assertEquals(field, ((Map<?, ?>) answer.body().get("details")).get("field"),
+                () -> answer.raw().body());
+    }
+
     /** Polls the status endpoint until the job has ended; fails with the last status after the deadline. */
     protected Map<String, Object> awaitEnded(String jobId, Duration deadline) {
         return awaitValue(() -> get("/api/jobs/status/" + jobId).body(), status -> {

@@ -5,6 +5,7 @@ import java.util.TreeMap;
 
 import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.storage.BlobNames;
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.ParameterField;
 
 /** Parameters the container job types share, named as in the older system. */
@@ -12,7 +13,6 @@ final class ContainerParameters {
 
     static final String COLLECTION_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
-    static final ParameterField CONTAINER = ParameterField.string("container", "blob container to read", "bronze", 63);
     static final ParameterField PREFIX = ParameterField.string("prefix", "only blobs whose name starts with this",
             "", 1024);
     static final ParameterField EXTENSION_FILTER = ParameterField.string("extension_filter",
@@ -25,6 +25,11 @@ final class ContainerParameters {
             "STAC collection to write to (default: the container's name)", 128, COLLECTION_PATTERN);
 
     private ContainerParameters() {
+    }
+
+    /** The {@code container} parameter: only an input container may be read. */
+    static ParameterField container(AllowedPlaces places) {
+        return places.containerField("blob container to read");
     }
 
     /** Validates the names that reach storage; with {@code collection}, fills collection_id from the container. */

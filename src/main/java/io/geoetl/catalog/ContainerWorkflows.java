@@ -9,6 +9,7 @@ import java.util.stream.Stream;
 import io.geoetl.orchestration.Ids;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.OverwriteParameter;
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.FailurePolicy;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterField;
@@ -46,6 +47,13 @@ final class ContainerWorkflows {
     @Component
     static class SummarizeContainer implements Workflow {
 
+        private final ParameterSchema parameters;
+
+        SummarizeContainer(AllowedPlaces places) {
+            this.parameters = ParameterSchema.of(ContainerParameters.container(places), ContainerParameters.PREFIX,
+                    ParameterField.integer("top_n", "how many of the largest files to list", 10L, 0, 1000));
+        }
+
         @Override
         public String jobType() {
             return "summarize_container";
@@ -58,8 +66,7 @@ final class ContainerWorkflows {
 
         @Override
         public ParameterSchema parameters() {
-            return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.PREFIX,
-                    ParameterField.integer("top_n", "how many of the largest files to list", 10L, 0, 1000));
+            return parameters;
         }
 
         @Override
@@ -86,6 +93,13 @@ final class ContainerWorkflows {
     @Component
     static class ListContainer implements Workflow {
 
+        private final ParameterSchema parameters;
+
+        ListContainer(AllowedPlaces places) {
+            this.parameters = ParameterSchema.of(ContainerParameters.container(places), ContainerParameters.PREFIX,
+                    ContainerParameters.EXTENSION_FILTER, ContainerParameters.MAX_FILES);
+        }
+
         @Override
         public String jobType() {
             return "list_container";
@@ -98,8 +112,7 @@ final class ContainerWorkflows {
 
         @Override
         public ParameterSchema parameters() {
-            return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.PREFIX,
-                    ContainerParameters.EXTENSION_FILTER, ContainerParameters.MAX_FILES);
+            return parameters;
         }
 
         @Override
@@ -138,6 +151,13 @@ final class ContainerWorkflows {
     @Component
     static class CatalogFile implements Workflow {
 
+        private final ParameterSchema parameters;
+
+        CatalogFile(AllowedPlaces places) {
+            this.parameters = ParameterSchema.of(ContainerParameters.container(places), ContainerParameters.BLOB_NAME,
+                    ContainerParameters.COLLECTION_ID, OverwriteParameter.FIELD);
+        }
+
         @Override
         public String jobType() {
             return "catalog_file";
@@ -150,8 +170,7 @@ final class ContainerWorkflows {
 
         @Override
         public ParameterSchema parameters() {
-            return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.BLOB_NAME,
-                    ContainerParameters.COLLECTION_ID, OverwriteParameter.FIELD);
+            return parameters;
         }
 
         @Override
@@ -184,6 +203,14 @@ final class ContainerWorkflows {
     @Component
     static class SyncContainer implements Workflow {
 
+        private final ParameterSchema parameters;
+
+        SyncContainer(AllowedPlaces places) {
+            this.parameters = ParameterSchema.of(ContainerParameters.container(places), ContainerParameters.PREFIX,
+                    ContainerParameters.COLLECTION_ID, ParameterField.integer("max_files",
+                            "stop listing after this many files", 10_000L, 1, 10_000), OverwriteParameter.FIELD);
+        }
+
         @Override
         public String jobType() {
             return "sync_container";
@@ -196,9 +223,7 @@ final class ContainerWorkflows {
 
         @Override
         public ParameterSchema parameters() {
-            return ParameterSchema.of(ContainerParameters.CONTAINER, ContainerParameters.PREFIX,
-                    ContainerParameters.COLLECTION_ID, ParameterField.integer("max_files",
-                            "stop listing after this many files", 10_000L, 1, 10_000), OverwriteParameter.FIELD);
+            return parameters;
         }
 
         @Override

@@ -8,7 +8,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Blob-drop auto-ingest (the ingest role).
  *
  * @param enabled      whether this process watches the container
- * @param container    the watched container
+ * @param container    the watched container; must be one of the input containers
  * @param prefix       only blobs under this prefix are ingested ("" for all)
  * @param pollInterval time between two listings
  */

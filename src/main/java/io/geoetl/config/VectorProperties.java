@@ -1,6 +1,7 @@
 package io.geoetl.config;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -12,8 +13,10 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param stagingSchema          schema of the per-chunk staging tables
  * @param leftoverMaxAge         how long a failed or cancelled load keeps its staging table and
  *                               intermediate (for a retry) before the sweep removes them
+ * @param dataSchemas            schemas a job's {@code target_schema} may name (process_vector, unpublish);
+ *                               the first is the default. Never geoetl's own or a system schema
  */
 @ConfigurationProperties(prefix = "geoetl.vector")
 public record VectorProperties(int maxArchiveEntries, long maxUncompressedBytes, String stagingSchema,
-        Duration leftoverMaxAge) {
+        Duration leftoverMaxAge, List<String> dataSchemas) {
 }

@@ -14,6 +14,7 @@ import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.StaleBlobs;
 import io.geoetl.stac.StacRepository;
 import io.geoetl.vector.VectorParameters;
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterField;
 import io.geoetl.workflow.ParameterSchema;
@@ -43,6 +44,19 @@ class UnpublishWorkflow implements Workflow {
     private static final String ITEM_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,255}";
     private static final String COLLECTION_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,127}";
 
+    private final ParameterSchema parameters;
+
+    UnpublishWorkflow(AllowedPlaces places) {
+        // A table outside the data schemas (geoetl's own, public, a system schema) cannot even be named.
+        this.parameters = ParameterSchema.of(
+                ParameterField.optionalString("collection_id", "the item's collection (default for a table: "
+                        + "vectors)", 128, COLLECTION_PATTERN),
+                ParameterField.optionalString("item_id", "the STAC item to remove with its silver assets", 256,
+                        ITEM_PATTERN),
+                ParameterField.optionalString("target_table", "the vector table to drop with its item", 63, null),
+                places.dataSchemaField("schema of target_table"));
+    }
+
     @Override
     public String jobType() {
         return "unpublish";
@@ -55,13 +69,7 @@ class UnpublishWorkflow implements Workflow {
 
     @Override
     public ParameterSchema parameters() {
-        return ParameterSchema.of(
-                ParameterField.optionalString("collection_id", "the item's collection (default for a table: "
-                        + "vectors)", 128, COLLECTION_PATTERN),
-                ParameterField.optionalString("item_id", "the STAC item to remove with its silver assets", 256,
-                        ITEM_PATTERN),
-                ParameterField.optionalString("target_table", "the vector table to drop with its item", 63, null),
-                ParameterField.string("target_schema", "schema of target_table", "geo", 63));
+        return parameters;
     }
 
     @Override

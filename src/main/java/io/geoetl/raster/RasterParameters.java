@@ -10,6 +10,7 @@ import io.geoetl.error.BadRequestException;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.storage.BlobNames;
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.ParameterField;
 import io.geoetl.workflow.ParameterSchema;
 
@@ -18,28 +19,31 @@ final class RasterParameters {
 
     private static final String CRS_PATTERN = "keep|EPSG:[0-9]{4,6}";
 
-    static final ParameterSchema SCHEMA = ParameterSchema.of(
-            ParameterField.string("container", "container the source raster is in", "bronze", 63),
-            ParameterField.string("blob_name", "the source raster, inside the container", null, 1024),
-            new ParameterField("target_crs", ParameterField.Type.STRING, "output CRS as EPSG:code, or keep", false,
-                    "EPSG:4326", null, 20.0, CRS_PATTERN, null),
-            ParameterField.optionalString("source_crs", "CRS (EPSG:code) for a source that has none", 20,
-                    "EPSG:[0-9]{4,6}"),
-            ParameterField.choice("compression", "COG compression (JPEG/WEBP: 8-bit imagery without nodata only)",
-                    "DEFLATE", RasterOptions.COMPRESSIONS),
-            ParameterField.choice("resampling", "resampling when reprojecting (auto: nearest for integers, "
-                    + "bilinear otherwise)", "auto", RasterOptions.RESAMPLINGS),
-            ParameterField.choice("overview_resampling", "overview resampling (auto: nearest for integers, "
-                    + "average otherwise)", "auto", RasterOptions.RESAMPLINGS),
-            ParameterField.optionalString("collection_id", "STAC collection (default rasters)", 128,
-                    "[A-Za-z0-9][A-Za-z0-9._-]{0,127}"),
-            ParameterField.optionalString("source_etag", "the source blob's ETag (auto-ingest: a changed blob is a "
-                    + "new job)", 200, null),
-            new ParameterField("tile_size_pixels", ParameterField.Type.INTEGER, "tile side in pixels when tiling "
-                    + "(default from the configured tile size)", false, null, 16.0, 65536.0, null, null),
-            OverwriteParameter.FIELD);
-
     private RasterParameters() {
+    }
+
+    /** The parameters; {@code container} names only an input container. */
+    static ParameterSchema schema(AllowedPlaces places) {
+        return ParameterSchema.of(
+                places.containerField("container the source raster is in"),
+                ParameterField.string("blob_name", "the source raster, inside the container", null, 1024),
+                new ParameterField("target_crs", ParameterField.Type.STRING, "output CRS as EPSG:code, or keep", false,
+                        "EPSG:4326", null, 20.0, CRS_PATTERN, null),
+                ParameterField.optionalString("source_crs", "CRS (EPSG:code) for a source that has none", 20,
+                        "EPSG:[0-9]{4,6}"),
+                ParameterField.choice("compression", "COG compression (JPEG/WEBP: 8-bit imagery without nodata only)",
+                        "DEFLATE", RasterOptions.COMPRESSIONS),
+                ParameterField.choice("resampling", "resampling when reprojecting (auto: nearest for integers, "
+                        + "bilinear otherwise)", "auto", RasterOptions.RESAMPLINGS),
+                ParameterField.choice("overview_resampling", "overview resampling (auto: nearest for integers, "
+                        + "average otherwise)", "auto", RasterOptions.RESAMPLINGS),
+                ParameterField.optionalString("collection_id", "STAC collection (default rasters)", 128,
+                        "[A-Za-z0-9][A-Za-z0-9._-]{0,127}"),
+                ParameterField.optionalString("source_etag", "the source blob's ETag (auto-ingest: a changed blob is a "
+                        + "new job)", 200, null),
+                new ParameterField("tile_size_pixels", ParameterField.Type.INTEGER, "tile side in pixels when tiling "
+                        + "(default from the configured tile size)", false, null, 16.0, 65536.0, null, null),
+                OverwriteParameter.FIELD);
     }
 
     static Map<String, Object> complete(Map<String, Object> parameters) {

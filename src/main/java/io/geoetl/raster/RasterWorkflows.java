@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.geoetl.outputs.OutputTarget;
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterSchema;
 import io.geoetl.workflow.PriorTask;
@@ -32,14 +33,16 @@ final class RasterWorkflows {
     abstract static class Pipeline implements Workflow {
 
         private final boolean forceTiles;
+        private final ParameterSchema parameters;
 
-        Pipeline(boolean forceTiles) {
+        Pipeline(boolean forceTiles, AllowedPlaces places) {
             this.forceTiles = forceTiles;
+            this.parameters = RasterParameters.schema(places);
         }
 
         @Override
         public ParameterSchema parameters() {
-            return RasterParameters.SCHEMA;
+            return parameters;
         }
 
         @Override
@@ -98,8 +101,8 @@ final class RasterWorkflows {
     @Component
     static class ProcessRaster extends Pipeline {
 
-        ProcessRaster() {
-            super(false);
+        ProcessRaster(AllowedPlaces places) {
+            super(false, places);
         }
 
         @Override
@@ -117,8 +120,8 @@ final class RasterWorkflows {
     @Component
     static class ProcessLargeRaster extends Pipeline {
 
-        ProcessLargeRaster() {
-            super(true);
+        ProcessLargeRaster(AllowedPlaces places) {
+            super(true, places);
         }
 
         @Override

@@ -6,18 +6,27 @@ import java.util.Map;
 
 import io.geoetl.config.StacProperties;
 import io.geoetl.storage.BlobStore;
+import io.geoetl.workflow.AllowedPlaces;
 import org.springframework.stereotype.Component;
 
-/** Replaces blob hrefs of assets with time-limited signed (SAS) links when the API serves them. */
+/**
+ * Replaces blob hrefs of assets with time-limited signed (SAS) links when the API serves them, for the
+ * containers geoetl was configured for only (the input containers and silver). An href into any other
+ * container of the account is served as stored, unsigned: the account key signs for every container, so
+ * signing it would hand out read access to data geoetl was never given; left in place (not dropped), the
+ * item still says truthfully where its asset is, and a reader with their own access can follow it.
+ */
 @Component
 class AssetSigner {
 
     private final BlobStore blobs;
     private final StacProperties properties;
+    private final AllowedPlaces places;
 
-    AssetSigner(BlobStore blobs, StacProperties properties) {
+    AssetSigner(BlobStore blobs, StacProperties properties, AllowedPlaces places) {
         this.blobs = blobs;
         this.properties = properties;
+        this.places = places;
     }
 
     @SuppressWarnings("unchecked")
@@ -27,7 +36,7 @@ class AssetSigner {
         assets.forEach((key, value) -> {
             Map<String, Object> asset = new LinkedHashMap<>((Map<String, Object>) value);
             String[] location = blobs.parseUrl((String) asset.get("href"));
-            if (location != null) {
+            if (location != null && places.signable(location[0])) {
                 asset.put("href", blobs.signedUrl(location[0], location[1], expiry));
             }
             signed.put((String) key, asset);

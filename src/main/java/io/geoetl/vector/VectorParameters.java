@@ -10,6 +10,7 @@ import io.geoetl.error.BadRequestException;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.storage.BlobNames;
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.ParameterField;
 import io.geoetl.workflow.ParameterSchema;
 
@@ -21,30 +22,33 @@ public final class VectorParameters {
     static final List<String> EXTENSIONS = List.of("geojson", "json", "zip", "gpkg", "csv", "kml", "kmz", "shp");
     private static final String COLUMN = "[A-Za-z_][A-Za-z0-9_ .-]{0,62}";
 
-    static final ParameterSchema SCHEMA = ParameterSchema.of(
-            ParameterField.string("container", "container the source file is in", "bronze", 63),
-            ParameterField.string("blob_name", "the source file: .geojson, .zip (shapefile), .gpkg, .csv, .kml, .kmz",
-                    null, 1024),
-            ParameterField.optionalString("target_table", "table to load (default from the blob name)", 63, null),
-            ParameterField.string("target_schema", "schema of the table", "geo", 63),
-            ParameterField.choice("load_method", "replace the table's rows, or append to them", "replace",
-                    List.of("replace", "append")),
-            ParameterField.optionalString("layer", "layer to load: a GeoPackage table, a KML folder, a "
-                    + "shapefile of a zip holding several (default: the first)", 255, null),
-            ParameterField.integer("chunk_size", "features per parallel load task", 10_000L, 10, 1_000_000),
-            ParameterField.optionalString("encoding", "text encoding of a shapefile's .dbf or a CSV, e.g. "
-                    + "ISO-8859-1", 40, "[A-Za-z0-9_.:-]{1,40}"),
-            ParameterField.optionalString("lat_column", "CSV latitude column", 63, COLUMN),
-            ParameterField.optionalString("lon_column", "CSV longitude column", 63, COLUMN),
-            ParameterField.optionalString("wkt_column", "CSV column holding WKT geometries", 63, COLUMN),
-            ParameterField.optionalString("source_crs", "CRS of a source without one (CSV default EPSG:4326)", 20,
-                    "EPSG:[0-9]{4,6}"),
-            ParameterField.optionalString("collection_id", "STAC collection for the table's item (default vectors)",
-                    128, "[A-Za-z0-9][A-Za-z0-9._-]{0,127}"),
-            ParameterField.optionalString("source_etag", "the source blob's ETag (auto-ingest)", 200, null),
-            OverwriteParameter.FIELD);
-
     private VectorParameters() {
+    }
+
+    /** The parameters; {@code container} and {@code target_schema} name only places jobs may use. */
+    static ParameterSchema schema(AllowedPlaces places) {
+        return ParameterSchema.of(
+                places.containerField("container the source file is in"),
+                ParameterField.string("blob_name", "the source file: .geojson, .zip (shapefile), .gpkg, .csv, .kml, "
+                        + ".kmz", null, 1024),
+                ParameterField.optionalString("target_table", "table to load (default from the blob name)", 63, null),
+                places.dataSchemaField("schema of the table"),
+                ParameterField.choice("load_method", "replace the table's rows, or append to them", "replace",
+                        List.of("replace", "append")),
+                ParameterField.optionalString("layer", "layer to load: a GeoPackage table, a KML folder, a "
+                        + "shapefile of a zip holding several (default: the first)", 255, null),
+                ParameterField.integer("chunk_size", "features per parallel load task", 10_000L, 10, 1_000_000),
+                ParameterField.optionalString("encoding", "text encoding of a shapefile's .dbf or a CSV, e.g. "
+                        + "ISO-8859-1", 40, "[A-Za-z0-9_.:-]{1,40}"),
+                ParameterField.optionalString("lat_column", "CSV latitude column", 63, COLUMN),
+                ParameterField.optionalString("lon_column", "CSV longitude column", 63, COLUMN),
+                ParameterField.optionalString("wkt_column", "CSV column holding WKT geometries", 63, COLUMN),
+                ParameterField.optionalString("source_crs", "CRS of a source without one (CSV default EPSG:4326)", 20,
+                        "EPSG:[0-9]{4,6}"),
+                ParameterField.optionalString("collection_id", "STAC collection for the table's item (default vectors)",
+                        128, "[A-Za-z0-9][A-Za-z0-9._-]{0,127}"),
+                ParameterField.optionalString("source_etag", "the source blob's ETag (auto-ingest)", 200, null),
+                OverwriteParameter.FIELD);
     }
 
     static Map<String, Object> complete(Map<String, Object> parameters) {

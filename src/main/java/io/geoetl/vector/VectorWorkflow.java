@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.geoetl.outputs.OutputTarget;
+import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.JobSummaryContext;
 import io.geoetl.workflow.ParameterSchema;
 import io.geoetl.workflow.PriorTask;
@@ -32,6 +33,12 @@ class VectorWorkflow implements Workflow {
     static final String FINALIZE = "vector_finalize";
     static final String ONLY = "all";
 
+    private final ParameterSchema parameters;
+
+    VectorWorkflow(AllowedPlaces places) {
+        this.parameters = VectorParameters.schema(places);
+    }
+
     @Override
     public String jobType() {
         return "process_vector";
@@ -44,7 +51,7 @@ class VectorWorkflow implements Workflow {
 
     @Override
     public ParameterSchema parameters() {
-        return VectorParameters.SCHEMA;
+        return parameters;
     }
 
     @Override

@@ -169,6 +169,47 @@ class ContainerJobsIT extends IntegrationTest {
     }
 
     @Test
+    void containersOtherThanTheInputContainersAreRefused() {
+        // A real container holding a file: it is refused for not being configured, not for being missing.
+        BlobContainerClient unlisted = blobService.getBlobContainerClient("unlisted-" + UUID.randomUUID()
+                .toString().substring(0, 8));
+        unlisted.createIfNotExists();
+        Samples.upload(unlisted, prefix + "elev.tif", Samples.ELEV);
+        Samples.upload(blobService.getBlobContainerClient("silver"), prefix + "elev.tif", Samples.ELEV);
+        try {
+            for (String container : List.of("silver", unlisted.getBlobContainerName())) {
+                for (String jobType : List.of("summarize_container", "list_container", "sync_container")) {
+                    assertInvalidParameter(post("/api/jobs/submit/" + jobType, "{\"container\": \"" + container
+                            + "\", \"prefix\": \"" + prefix + "\"}"), "container");
+                }
+                Answer answer = post("/api/jobs/submit/catalog_file", "{\"container\": \"" + container
+                        + "\", \"blob_name\": \"" + prefix + "elev.tif\"}");
+                assertInvalidParameter(answer, "container");
+                assertThat((String) answer.body().get("message")).contains("[bronze, landing]");
+            }
+            assertThat(jdbc.queryForObject("select count(*) from job where parameters ->> 'prefix' = ? or "
+                    + "parameters ->> 'blob_name' = ?", Integer.class, prefix, prefix + "elev.tif")).isZero();
+        } finally {
+            unlisted.deleteIfExists();
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void anotherConfiguredInputContainerIsRead() {
+        // The test profile lists landing beside bronze (geoetl.storage.input-containers).
+        BlobContainerClient landing = blobService.getBlobContainerClient("landing");
+        landing.createIfNotExists();
+        Samples.upload(landing, prefix + "dem/elev.tif", Samples.ELEV);
+
+        Map<String, Object> status = awaitEnded(submit("summarize_container", "{\"container\": \"landing\", "
+                + "\"prefix\": \"" + prefix + "\"}"), Duration.ofSeconds(30));
+
+        assertThat(status.get("status")).as(status.toString()).isEqualTo("completed");
+        assertThat(((Map<String, Object>) status.get("result_data")).get("file_count")).isEqualTo(1);
+    }
+
+    @Test
     void missingBlobFailsTheJobWithTheReason() {
         String jobId = submit("catalog_file", "{\"blob_name\": \"" + prefix + "missing.tif\"}");
 

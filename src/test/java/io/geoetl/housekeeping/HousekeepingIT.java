@@ -136,6 +136,32 @@ class HousekeepingIT extends IntegrationTest {
     }
 
     @Test
+    void unpublishRefusesSchemasOtherThanTheDataSchemasAndTheirTablesStay() {
+        // A person's table beside geoetl's own: neither may be dropped through a job parameter.
+        String table = "kept_" + suffix;
+        jdbc.execute("create table public." + table + " (id int)");
+        jdbc.update("insert into public." + table + " values (1)");
+        try {
+            for (String schema : List.of("public", "geoetl", "geoetl_staging", "information_schema", "pg_catalog",
+                    "not_configured")) {
+                Answer answer = post("/api/jobs/submit/unpublish", "{\"target_schema\": \"" + schema
+                        + "\", \"target_table\": \"" + table + "\"}");
+                assertInvalidParameter(answer, "target_schema");
+                assertThat((String) answer.body().get("message")).as(schema).contains("[geo]");
+            }
+            assertInvalidParameter(post("/api/jobs/submit/unpublish", "{\"target_schema\": \"public\", "
+                    + "\"target_table\": \"task_history\"}"), "target_schema");
+
+            assertThat(jdbc.queryForObject("select count(*) from public." + table, Integer.class)).isEqualTo(1);
+            assertThat(jdbc.queryForObject("select to_regclass('task_history') is not null", Boolean.class)).isTrue();
+            assertThat(jdbc.queryForObject("select count(*) from job where job_type = 'unpublish' and parameters "
+                    + "->> 'target_table' in (?, 'task_history')", Integer.class, table)).isZero();
+        } finally {
+            jdbc.execute("drop table if exists public." + table);
+        }
+    }
+
+    @Test
     void retentionPurgesEndedJobsOlderThanTheAgeWithTheirTasks() {
         String old = submit("hello_world", "{\"n\": 2, \"message\": \"" + unique("old") + "\"}");
         String recent = submit("hello_world", "{\"n\": 2, \"message\": \"" + unique("recent") + "\"}");

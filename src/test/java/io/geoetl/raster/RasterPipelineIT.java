@@ -118,6 +118,19 @@ class RasterPipelineIT extends IntegrationTest {
     }
 
     @Test
+    void onlyInputContainersMayBeRead() {
+        Samples.upload(silver, prefix + "elev.tif", Samples.ELEV);
+        for (String jobType : List.of("process_raster", "process_large_raster")) {
+            for (String container : List.of("silver", "not-configured")) {
+                Answer answer = post("/api/jobs/submit/" + jobType, "{\"container\": \"" + container
+                        + "\", \"blob_name\": \"" + prefix + "elev.tif\"}");
+                assertInvalidParameter(answer, "container");
+                assertThat((String) answer.body().get("message")).as(jobType).contains("bronze");
+            }
+        }
+    }
+
+    @Test
     void tiledReprojectedMosaicEqualsTheSingleCogPixelForPixel() throws Exception {
         Samples.upload(bronze, prefix + "elev.tif", Samples.ELEV);
         String tiledCollection = "tiles-" + UUID.randomUUID().toString().substring(0, 8);

@@ -6,9 +6,12 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.IntegrationTest;
 import io.geoetl.catalog.Samples;
@@ -46,5 +49,32 @@ class AssetSignerIT extends IntegrationTest {
         assertThat(withSas.statusCode()).isEqualTo(200);
         assertThat(withSas.body()).isEqualTo(Files.readAllBytes(Samples.ELEV));
         assertThat(without.statusCode()).isIn(401, 403, 404);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void onlyHrefsInTheInputContainersAndSilverAreSigned() {
+        BlobContainerClient unlisted = blobService.getBlobContainerClient("unlisted-" + UUID.randomUUID()
+                .toString().substring(0, 8));
+        unlisted.createIfNotExists();
+        String name = "sas-" + UUID.randomUUID() + "/elev.tif";
+        try {
+            Samples.upload(unlisted, name, Samples.ELEV);
+            Map<String, Object> assets = new LinkedHashMap<>();
+            for (String container : List.of("bronze", "landing", "silver", unlisted.getBlobContainerName())) {
+                assets.put(container, Map.of("href", blobs.url(container, name)));
+            }
+
+            Map<String, Object> signed = signer.sign(assets);
+
+            for (String container : List.of("bronze", "landing", "silver")) {
+                assertThat((String) ((Map<String, Object>) signed.get(container)).get("href")).as(container)
+                        .startsWith(blobs.url(container, name) + "?").contains("sig=");
+            }
+            assertThat(((Map<String, Object>) signed.get(unlisted.getBlobContainerName())).get("href"))
+                    .isEqualTo(blobs.url(unlisted.getBlobContainerName(), name));
+        } finally {
+            unlisted.deleteIfExists();
+        }
     }
 }

@@ -383,6 +383,35 @@ class VectorPipelineIT extends IntegrationTest {
     }
 
     @Test
+    void onlyDataSchemasAndInputContainersMayBeNamedAndATableElsewhereIsNeverReplaced() throws Exception {
+        // A table a person created outside the data schemas, with the name a replace would swap out.
+        String table = "mine_" + suffix;
+        jdbc.execute("create table public." + table + " (id int)");
+        jdbc.update("insert into public." + table + " values (1), (2)");
+        upload("points.csv", "name,lat,lon\na,1,1\n");
+        try {
+            for (String schema : List.of("public", "geoetl", "geoetl_staging", "information_schema", "pg_toast",
+                    "not_configured")) {
+                Answer answer = post("/api/jobs/submit/process_vector", "{\"blob_name\": \"" + prefix
+                        + "points.csv\", \"target_schema\": \"" + schema + "\", \"target_table\": \"" + table
+                        + "\", \"load_method\": \"replace\"}");
+                assertInvalidParameter(answer, "target_schema");
+            }
+            for (String container : List.of("silver", "not-configured")) {
+                assertInvalidParameter(post("/api/jobs/submit/process_vector", "{\"container\": \"" + container
+                        + "\", \"blob_name\": \"" + prefix + "points.csv\"}"), "container");
+            }
+
+            assertThat(jdbc.queryForList("select id from public." + table + " order by id", Integer.class))
+                    .containsExactly(1, 2);
+            assertThat(jdbc.queryForObject("select count(*) from job where job_type = 'process_vector' and "
+                    + "parameters ->> 'blob_name' = ?", Integer.class, prefix + "points.csv")).isZero();
+        } finally {
+            jdbc.execute("drop table if exists public." + table);
+        }
+    }
+
+    @Test
     void badInputFailsWithTheReason() throws Exception {
         upload("mixed.geojson", "{\"type\": \"FeatureCollection\", \"features\": ["
                 + "{\"type\": \"Feature\", \"properties\": {}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [0, 0]}},"
