@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
@@ -98,10 +97,7 @@ public class CatalogService {
             WorkDir.Downloaded download = work.downloadVersion(blobs, container, blobName);
             Path local = download.file();
             source = SourceVersion.of((String) job.get("container"), download.blob());
-            Optional<PermanentTaskException> refused = registry.refusal(target, source, overwrite);
-            if (refused.isPresent()) {
-                throw refused.get();
-            }
+            registry.requireAllowed(target, source, overwrite);
             String href = blobs.url(container, blobName);
             OffsetDateTime now = OffsetDateTime.now();
             item = kind == FileKind.RASTER

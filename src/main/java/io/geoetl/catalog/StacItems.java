@@ -39,6 +39,12 @@ public final class StacItems {
     }
 
     /** A stable item id from a blob name: path separators become "__", other odd characters "-". */
+    /** The collection holding the tiles of a tiled raster's item: {@code {collection}-{item}}, at most 128. */
+    public static String tilesCollection(String collection, String itemId) {
+        String id = collection + "-" + itemId;
+        return id.length() <= 128 ? id : id.substring(0, 111) + "-" + Ids.sha256(id).substring(0, 16);
+    }
+
     public static String itemId(String blobName) {
         String stem = blobName.contains(".") && blobName.lastIndexOf('.') > blobName.lastIndexOf('/')
                 ? blobName.substring(0, blobName.lastIndexOf('.')) : blobName;

@@ -1,15 +1,17 @@
 package io.geoetl.housekeeping;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 
 import io.geoetl.catalog.CatalogService;
+import io.geoetl.catalog.StacItems;
 import io.geoetl.error.BadRequestException;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OutputRegistry.OwnedBlob;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.StaleBlobs;
 import io.geoetl.stac.StacRepository;
@@ -115,7 +117,9 @@ class UnpublishWorkflow implements Workflow {
     /**
      * Removes only what geoetl made: a table must be registered (one somebody else created is refused as
      * table_not_owned, even when it exists); the item's blobs are those the registry records for it, and
-     * one another item still points at stays.
+     * one another item still points at stays. Each removal holds the registry's lock on its target, so it
+     * cannot interleave with a load or publish of the same output; the registry forgets a target last, so
+     * a retry after a crash finishes what the first attempt began.
      */
     @Bean
     TaskHandler unpublishHandler(StacRepository stac, JdbcTemplate jdbc, CatalogService catalog,
@@ -125,40 +129,52 @@ class UnpublishWorkflow implements Workflow {
             String collection = (String) job.get("collection_id");
             String itemId = (String) job.get("item_id");
             OutputTarget itemTarget = OutputTarget.item(collection, itemId);
-            Optional<Map<String, Object>> item = stac.findItem(collection, itemId);
             Map<String, Object> result = new LinkedHashMap<>();
-            if ("table".equals(job.get("kind"))) {
+            boolean table = "table".equals(job.get("kind"));
+            if (table) {
                 String schema = (String) job.get("target_schema");
-                String table = (String) job.get("target_table");
-                OutputTarget tableTarget = OutputTarget.table(schema, table);
-                Boolean exists = jdbc.queryForObject("select to_regclass(format('%I.%I', ?::text, ?::text)) is not "
-                        + "null", Boolean.class, schema, table);
-                if (exists && !registry.registered(tableTarget)) {
-                    throw new PermanentTaskException("table_not_owned", schema + "." + table + " was not created by "
-                            + "geoetl, so unpublish leaves it alone; drop it yourself if it should go");
-                }
-                if (!exists && item.isEmpty()) {
-                    throw new PermanentTaskException("not_found", "neither table " + schema + "." + table
+                String name = (String) job.get("target_table");
+                OutputTarget tableTarget = OutputTarget.table(schema, name);
+                boolean dropped = Boolean.TRUE.equals(transaction.execute(status -> {
+                    registry.lock(tableTarget);
+                    boolean exists = Boolean.TRUE.equals(jdbc.queryForObject("select to_regclass(format('%I.%I', "
+                            + "?::text, ?::text)) is not null", Boolean.class, schema, name));
+                    if (exists && !registry.registered(tableTarget)) {
+                        throw new PermanentTaskException("table_not_owned", schema + "." + name + " was not created "
+                                + "by geoetl, so unpublish leaves it alone; drop it yourself if it should go");
+                    }
+                    if (exists) {
+                        try {
+                            // No CASCADE: a view a user built on the table is theirs to drop first.
+                            jdbc.execute("drop table \"" + schema + "\".\"" + name + "\"");
+                        } catch (DataAccessException e) {
+                            throw new PermanentTaskException("table_in_use", "cannot drop " + schema + "." + name
+                                    + ": " + e.getMostSpecificCause().getMessage());
+                        }
+                    }
+                    return exists;
+                }));
+                if (!dropped && !registry.registered(tableTarget) && stac.findItem(collection, itemId).isEmpty()) {
+                    throw new PermanentTaskException("not_found", "neither table " + schema + "." + name
                             + " nor its item in collection " + collection + " exists");
                 }
-                if (exists) {
-                    try {
-                        // No CASCADE: a view a user built on the table is theirs to drop first.
-                        jdbc.execute("drop table \"" + schema + "\".\"" + table + "\"");
-                    } catch (DataAccessException e) {
-                        throw new PermanentTaskException("table_in_use", "cannot drop " + schema + "." + table
-                                + ": " + e.getMostSpecificCause().getMessage());
-                    }
-                }
                 registry.forget(tableTarget);
-                result.put("table_dropped", exists ? schema + "." + table : null);
-            } else if (item.isEmpty()) {
+                result.put("table_dropped", dropped ? schema + "." + name : null);
+            } else if (stac.findItem(collection, itemId).isEmpty() && !registry.registered(itemTarget)) {
                 throw new PermanentTaskException("not_found", "item " + itemId + " not found in collection "
                         + collection);
             }
-            boolean deleted = Boolean.TRUE.equals(transaction.execute(status -> stac.deleteItem(collection, itemId)));
+            List<OwnedBlob> owned = new ArrayList<>();
+            boolean deleted = Boolean.TRUE.equals(transaction.execute(status -> {
+                registry.lock(itemTarget);
+                owned.addAll(registry.blobs(itemTarget));
+                // A tiled raster's item is its tiles, in their own collection.
+                int tilesGone = stac.deleteItemsExcept(StacItems.tilesCollection(collection, itemId), itemId + "-tile_",
+                        List.of());
+                return stac.deleteItem(collection, itemId) || tilesGone > 0;
+            }));
             // After the item is gone: its blobs are deleted unless another item points at them.
-            List<String> removed = staleBlobs.removeExcept(itemTarget, List.of());
+            List<String> removed = staleBlobs.remove(owned, List.of());
             registry.forget(itemTarget);
             if (deleted) {
                 catalog.refreshCollection(collection);

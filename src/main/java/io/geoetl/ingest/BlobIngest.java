@@ -107,7 +107,8 @@ public class BlobIngest {
                 log.info("event=ingest_skipped blob={} etag={} reason={}", blob.name(), blob.etag(),
                         refused.get().code());
                 return record(container, blob.name(), blob.etag(), blob.size(), "skipped", null, decision.jobType(),
-                        refused.get().code() + ": " + refused.get().getMessage());
+                        refused.get().code() + ": " + refused.get().getMessage() + ". Auto-ingest does not try this "
+                                + "version again: submit the job by hand with those parameters");
             }
             JobSubmitter.Submission submission = submitter.submit(decision.jobType(), parameters);
             boolean recorded = record(container, blob.name(), blob.etag(), blob.size(), "submitted",

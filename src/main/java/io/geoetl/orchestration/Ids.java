@@ -3,7 +3,6 @@ package io.geoetl.orchestration;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -12,7 +11,6 @@ import java.util.regex.Pattern;
 public final class Ids {
 
     private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{64}");
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern TASK_ID = Pattern.compile("[0-9a-f]{16}-s[0-9]{1,3}-[a-z0-9_]{1,64}");
 
     private Ids() {
@@ -26,16 +24,6 @@ public final class Ids {
     /** {@code {job_id[0:16]}-s{stage}-{key}}: URL-safe, and a key finds its predecessor in stage - 1. */
     public static String taskId(String jobId, int stage, String key) {
         return jobId.substring(0, 16) + "-s" + stage + "-" + key;
-    }
-
-    /**
-     * A random token that tells two runs of the same job apart in the names of the files they write
-     * (a resubmit must not rewrite a file the published output still points at): 12 hex digits.
-     */
-    public static String runToken() {
-        byte[] random = new byte[6];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random);
     }
 
     public static boolean isJobId(String text) {

@@ -100,8 +100,8 @@ public class TaskWorker {
     private void run(TaskRecord task, String rawBody, DeliveryLease lease) {
         lease.keepAlive(() -> tasks.heartbeat(task.taskId(), task.attempt()));
         TaskHandler handler = catalog.handler(task.taskType());
-        TaskInput input = new TaskInput(task.taskId(), task.jobId(), task.stage(), task.taskKey(), task.attempt(),
-                jobParameters(task), task.parameters(),
+        TaskInput input = new TaskInput(task.taskId(), task.jobId(), task.generation(), task.stage(), task.taskKey(),
+                task.attempt(), jobParameters(task), task.parameters(),
                 key -> tasks.predecessor(task.jobId(), task.stage(), key));
         long started = System.nanoTime();
         Map<String, Object> result;

@@ -1,9 +1,12 @@
 package io.geoetl.outputs;
 
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import io.geoetl.error.PermanentTaskException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -67,28 +70,48 @@ public class OutputRegistry {
         return refusal(target, owner(target), source, overwrite);
     }
 
+    /** Throws the {@link #refusal}, if there is one: an early check before a job does its work. */
+    public void requireAllowed(OutputTarget target, SourceVersion source, boolean overwrite) {
+        Optional<PermanentTaskException> refused = refusal(target, source, overwrite);
+        if (refused.isPresent()) {
+            throw refused.get();
+        }
+    }
+
     /**
-     * In the caller's transaction: waits for any other writer of the target to commit, refuses as
-     * {@link #refusal} does (throwing), then records {@code source} as the target's owner.
-     *
-     * @return the owner before this claim, if there was one
+     * In the caller's transaction: serialises writers of the target until the transaction ends. Every
+     * change of a registered output (claim, unpublish) takes it first.
      */
-    public Optional<Owner> claim(OutputTarget target, SourceVersion source, String jobId, boolean overwrite) {
-        // Held until the transaction ends: two writers of one target are serialised, whatever their order.
-        jdbc.queryForObject("select pg_advisory_xact_lock(hashtextextended(?, 0))", Object.class,
+    public void lock(OutputTarget target) {
+        jdbc.queryForList("select pg_advisory_xact_lock(hashtextextended(?, 0))::text", String.class,
                 target.kind() + ":" + target.name());
+    }
+
+    /** What a claim found: the owner before it, and the blobs recorded for the target before it. */
+    public record Claimed(Optional<Owner> before, List<OwnedBlob> previousBlobs) {
+    }
+
+    /**
+     * In the caller's transaction: waits for any other writer of the target to commit ({@link #lock}),
+     * refuses as {@link #refusal} does (throwing), then records {@code source} as the target's owner.
+     * The blobs recorded before are returned, so that the caller deletes exactly those once its switch
+     * has committed (never blobs a later writer records).
+     */
+    public Claimed claim(OutputTarget target, SourceVersion source, String jobId, boolean overwrite) {
+        lock(target);
         Optional<Owner> before = owner(target);
         Optional<PermanentTaskException> refused = refusal(target, before, source, overwrite);
         if (refused.isPresent()) {
             throw refused.get();
         }
+        List<OwnedBlob> previous = blobs(target);
         jdbc.update("insert into output_target (target_kind, target_name, source_container, source_blob, "
                 + "source_etag, source_modified, job_id) values (?, ?, ?, ?, ?, ?, ?) on conflict (target_kind, "
                 + "target_name) do update set source_container = excluded.source_container, source_blob = "
                 + "excluded.source_blob, source_etag = excluded.source_etag, source_modified = "
                 + "excluded.source_modified, job_id = excluded.job_id, updated_at = now()", target.kind(),
                 target.name(), source.container(), source.blob(), source.etag(), source.modified(), jobId);
-        return before;
+        return new Claimed(before, previous);
     }
 
     /** Records a blob written into the output container for the (claimed) target. */
@@ -106,11 +129,20 @@ public class OutputRegistry {
                 target.kind(), target.name());
     }
 
-    /** Whether any STAC item points at this URL: such a blob stays even when the target it was written for goes. */
-    public boolean referencedByAnItem(String href) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from stac_item where "
-                + "jsonb_path_exists(document, '$.assets.*.href ? (@ == $href)', jsonb_build_object('href', "
-                + "?::text)))", Boolean.class, href));
+    /** Which of these URLs some STAC item points at (one scan of the items' assets for all of them). */
+    public Set<String> referencedByItems(Collection<String> hrefs) {
+        if (hrefs.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.queryForList("select distinct asset.value ->> 'href' from stac_item, "
+                + "jsonb_each(document -> 'assets') asset where asset.value ->> 'href' = any(?)", String.class,
+                (Object) hrefs.toArray(String[]::new)));
+    }
+
+    /** Whether geoetl recorded this blob (for any target). */
+    public boolean recordedBlob(String container, String name) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from output_blob where container = ? "
+                + "and name = ?)", Boolean.class, container, name));
     }
 
     /** Forgets one blob (after it was deleted). */
@@ -145,10 +177,9 @@ public class OutputRegistry {
         }
         if (!source.sameSource(owner.container(), owner.blob())) {
             return overwrite ? Optional.empty() : Optional.of(new PermanentTaskException(
-                    "target_owned_by_other_source", target.name() + " belongs to " + owner.describe() + "; this job's "
-                            + "source is " + source.describe() + ". Choose another name for the output, or submit "
-                            + "with \"overwrite\": true to replace it", Map.of("target", target.name(), "owner",
-                                    owner.container() + "/" + owner.blob()), null));
+                    "target_owned_by_other_source", target + " belongs to " + owner.describe() + "; this job's "
+                            + "source is " + source.describe() + ". " + remedy(target), Map.of("target",
+                                    target.name(), "owner", owner.container() + "/" + owner.blob()), null));
         }
         if (source.olderThan(owner.version())) {
             return Optional.of(new PermanentTaskException("superseded_by_newer_version", target.name() + " already "
@@ -157,6 +188,12 @@ public class OutputRegistry {
                     Map.of("target", target.name()), null));
         }
         return Optional.empty();
+    }
+
+    private static String remedy(OutputTarget target) {
+        return ("table".equals(target.kind()) ? "Load it into another table (target_table)"
+                : "Publish it into another collection (collection_id), or rename the blob")
+                + ", or submit the job with \"overwrite\": true to replace the other source's output";
     }
 
     private boolean tableExists(String qualifiedName) {

@@ -14,9 +14,8 @@ import io.geoetl.storage.BlobStore.BlobInfo;
  */
 public record SourceVersion(String container, String blob, String etag, OffsetDateTime modified) {
 
-    private static final Comparator<SourceVersion> ORDER = Comparator.comparing(SourceVersion::modified,
-            Comparator.nullsFirst(Comparator.naturalOrder())).thenComparing(SourceVersion::etag,
-                    Comparator.nullsFirst(Comparator.naturalOrder()));
+    private static final Comparator<SourceVersion> ORDER = Comparator.comparing(SourceVersion::modified)
+            .thenComparing(SourceVersion::etag, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     public static SourceVersion of(String container, BlobInfo blob) {
         return new SourceVersion(container, blob.name(), blob.etag(), blob.lastModified());
@@ -43,9 +42,24 @@ public record SourceVersion(String container, String blob, String etag, OffsetDa
         return container.equals(otherContainer) && blob.equals(otherBlob);
     }
 
-    /** True when this version is strictly older than {@code other} (of the same blob). */
+    /**
+     * True when this version is strictly older than {@code other} (of the same blob). A version without a
+     * modification time (read before versions were recorded) is never called older: nothing says it is.
+     */
     public boolean olderThan(SourceVersion other) {
-        return ORDER.compare(this, other) < 0;
+        return modified != null && other.modified != null && ORDER.compare(this, other) < 0;
+    }
+
+    /**
+     * The version a stage recorded in its result under "source"; a result written before versions were
+     * recorded names only the job's blob.
+     */
+    @SuppressWarnings("unchecked")
+    public static SourceVersion recorded(Map<String, Object> job, Map<String, Object> stageResult) {
+        Object source = stageResult.get("source");
+        return source instanceof Map<?, ?> map ? fromMap((Map<String, Object>) map)
+                : new SourceVersion((String) job.get("container"), (String) job.get("blob_name"),
+                        (String) job.get("source_etag"), null);
     }
 
     /** "bronze/teamA/roads.geojson". */

@@ -3,6 +3,7 @@ package io.geoetl.outputs;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 import io.geoetl.outputs.OutputRegistry.OwnedBlob;
 import io.geoetl.storage.BlobStore;
@@ -12,9 +13,10 @@ import org.springframework.stereotype.Component;
 
 /**
  * Removes the blobs geoetl wrote for a target that its published output no longer uses: the previous
- * COG after a new one was switched in, the files of an unpublished item. Runs after the switch has
- * committed, so a reader never finds an item pointing at a deleted file; a blob some STAC item still
- * points at stays.
+ * COG after a new one was switched in, the files of an unpublished item. The caller takes the list in
+ * the transaction that switched the output and calls this after the commit, so a reader never finds an
+ * item pointing at a deleted file and a later writer's blobs are never in the list; a blob some STAC
+ * item still points at stays.
  */
 @Component
 public class StaleBlobs {
@@ -30,22 +32,25 @@ public class StaleBlobs {
     }
 
     /**
-     * Deletes the target's recorded blobs except {@code keep} ("container/name") when no item points at
-     * them; returns what was deleted.
+     * Deletes these blobs (recorded for a target before its switch) except {@code keep} ("container/name")
+     * and those some item points at; returns what was deleted.
      */
-    public List<String> removeExcept(OutputTarget target, Collection<String> keep) {
+    public List<String> remove(List<OwnedBlob> previous, Collection<String> keep) {
+        List<OwnedBlob> candidates = previous.stream().filter(blob -> !keep.contains(blob.container() + "/"
+                + blob.name())).toList();
+        Set<String> referenced = registry.referencedByItems(candidates.stream().map(blob -> blobs.url(
+                blob.container(), blob.name())).toList());
         List<String> removed = new ArrayList<>();
-        for (OwnedBlob blob : registry.blobs(target)) {
-            String name = blob.container() + "/" + blob.name();
-            if (keep.contains(name) || registry.referencedByAnItem(blobs.url(blob.container(), blob.name()))) {
+        for (OwnedBlob blob : candidates) {
+            if (referenced.contains(blobs.url(blob.container(), blob.name()))) {
                 continue;
             }
             blobs.deleteIfExists(blob.container(), blob.name());
             registry.forgetBlob(blob.container(), blob.name());
-            removed.add(name);
+            removed.add(blob.container() + "/" + blob.name());
         }
         if (!removed.isEmpty()) {
-            log.info("event=stale_blobs_removed target={} blobs={}", target, removed);
+            log.info("event=stale_blobs_removed blobs={}", removed);
         }
         return removed;
     }

@@ -16,7 +16,7 @@ import io.geoetl.config.RasterProperties;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
-import io.geoetl.orchestration.Ids;
+import io.geoetl.outputs.SourceVersion;
 import io.geoetl.storage.BlobStore;
 import org.springframework.stereotype.Component;
 
@@ -55,7 +55,7 @@ class RasterCogMaker {
             // A tile reads only its window of the source in place (range requests through /vsiaz/);
             // the whole-grid COG downloads it once, which is faster for reading every pixel.
             String source = tile != null ? Gdal.vsiaz((String) job.get("container"), (String) job.get("blob_name"))
-                    : work.download(blobs, (String) job.get("container"), (String) job.get("blob_name")).toString();
+                    : downloadPlannedVersion(work, job, plan).toString();
             mark = lap(timings, "download_ms", mark);
             Path output = work.root().resolve("output.tif");
             gdal.run(Boolean.TRUE.equals(plan.get("reproject")) ? "gdalwarp" : "gdal_translate",
@@ -74,7 +74,7 @@ class RasterCogMaker {
             mark = lap(timings, "statistics_ms", mark);
             String href = blobs.url(storage.silverContainer(), outputBlob);
             String tileItem = tile == null ? itemId : itemId + "-" + tile.get("key");
-            String itemCollection = tile == null ? collection : tilesCollection(collection, itemId);
+            String itemCollection = tile == null ? collection : StacItems.tilesCollection(collection, itemId);
             Map<String, Object> item = StacItems.rasterItem(itemCollection, tileItem, info, href,
                     "image/tiff; application=geotiff; profile=cloud-optimized", output, OffsetDateTime.now());
             ((Map<String, Object>) item.get("properties")).put("geoetl:source", job.get("container") + "/"
@@ -95,6 +95,22 @@ class RasterCogMaker {
         }
     }
 
+    /**
+     * The source as the plan read it: the COG is published under the plan's version, so a blob rewritten
+     * since then is not made into a COG here (its new version has, or gets, a job of its own).
+     */
+    private Path downloadPlannedVersion(WorkDir work, Map<String, Object> job, Map<String, Object> plan) {
+        WorkDir.Downloaded download = work.downloadVersion(blobs, (String) job.get("container"),
+                (String) job.get("blob_name"));
+        String planned = SourceVersion.recorded(job, plan).etag();
+        if (plan.get("source") != null && !download.blob().etag().equals(planned)) {
+            throw new PermanentTaskException("source_changed", job.get("container") + "/" + job.get("blob_name")
+                    + " changed after this job validated it (ETag " + planned + ", now " + download.blob().etag()
+                    + "); resubmit the job to process the new version (auto-ingest submits one by itself)");
+        }
+        return download.file();
+    }
+
     /** Records the milliseconds since {@code mark} under {@code step}; returns the new mark. */
     private static long lap(Map<String, Object> timings, String step, long mark) {
         long now = System.nanoTime();
@@ -103,18 +119,12 @@ class RasterCogMaker {
     }
 
     /**
-     * Where this run's files go in silver: {@code {collection}/{item}/{run token}} (a plan made before
+     * Where this run's files go in silver: {@code {collection}/{item}/{run folder}} (a plan made before
      * runs had folders of their own wrote to {@code {collection}/{item}}).
      */
     static String outputPrefix(Map<String, Object> job, Map<String, Object> plan) {
         Object prefix = plan.get("output_prefix");
         return prefix != null ? (String) prefix : job.get("collection_id") + "/" + plan.get("item_id");
-    }
-
-    static String tilesCollection(String collection, String itemId) {
-        String id = collection + "-" + itemId;
-        return id.length() <= 128 ? id : id.substring(0, 111) + "-" + Ids.sha256(id)
-                .substring(0, 16);
     }
 
     @SuppressWarnings("unchecked")

@@ -3,9 +3,11 @@ package io.geoetl.raster;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.geoetl.catalog.CatalogService;
 import io.geoetl.catalog.StacItems;
@@ -13,6 +15,7 @@ import io.geoetl.catalog.WorkDir;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OutputRegistry.OwnedBlob;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.outputs.SourceVersion;
@@ -57,7 +60,8 @@ final class RasterHandlers {
 
         @Override
         public Map<String, Object> handle(TaskInput input) throws Exception {
-            return planner.plan(input.jobParameters(), Boolean.TRUE.equals(input.parameters().get("force_tiles")));
+            return planner.plan(input.jobParameters(), input.runFolder(),
+                    Boolean.TRUE.equals(input.parameters().get("force_tiles")));
         }
     }
 
@@ -130,13 +134,13 @@ final class RasterHandlers {
             String collection = (String) job.get("collection_id");
             String itemId = (String) plan.get("item_id");
             OutputTarget target = RasterParameters.target(job);
-            SourceVersion source = sourceOf(job, plan);
+            SourceVersion source = SourceVersion.recorded(job, plan);
             boolean tiled = Boolean.TRUE.equals(plan.get("tiled"));
             String silver = storage.silverContainer();
             String prefix = RasterCogMaker.outputPrefix(job, plan);
             List<String> written = new ArrayList<>();
             List<Map<String, Object>> items = new ArrayList<>();
-            String tiles = RasterCogMaker.tilesCollection(collection, itemId);
+            String tiles = StacItems.tilesCollection(collection, itemId);
             if (tiled) {
                 for (Map<String, Object> tile : (List<Map<String, Object>>) plan.get("tiles")) {
                     Map<String, Object> made = previous(input, (String) tile.get("key"));
@@ -155,31 +159,45 @@ final class RasterHandlers {
                 items.add((Map<String, Object>) cog.get("item"));
                 written.add((String) cog.get("blob"));
             }
+            boolean overwrite = OverwriteParameter.requested(job);
+            boolean republish = publishedBy(target, input.jobId(), source);
+            List<OwnedBlob> replaced = new ArrayList<>();
             try {
-                if (tiled) {
+                if (tiled && !republish) {
                     requireUnchanged(source);
                 }
+                requireWritten(silver, prefix, written);
                 stac.ensureCollection(tiled ? tiles : collection, tiled ? StacItems.collection(tiles, "Tiles of "
                         + job.get("blob_name") + " with a VRT mosaic") : StacItems.collection(collection,
                                 "Cloud Optimized GeoTIFFs"));
                 transaction.executeWithoutResult(status -> {
-                    registry.claim(target, source, input.jobId(), OverwriteParameter.requested(job));
+                    replaced.addAll(registry.claim(target, source, input.jobId(), overwrite).previousBlobs());
+                    // Only this item's tiles ("<item>-tile_..."): the tiles collection's name alone may be shared.
+                    String tilePrefix = itemId + "-tile_";
                     if (tiled) {
                         for (int from = 0; from < items.size(); from += 500) {
                             stac.upsertItems(tiles, items.subList(from, Math.min(items.size(), from + 500)));
                         }
-                        // A new version may be cut into fewer tiles: the old version's other tiles go.
-                        stac.deleteItemsExcept(tiles, items.stream().map(item -> (String) item.get("id")).toList());
+                        // A new version may be cut into fewer tiles, or was one COG before.
+                        stac.deleteItemsExcept(tiles, tilePrefix, items.stream().map(item -> (String) item.get("id"))
+                                .toList());
+                        stac.deleteItem(collection, itemId);
                     } else {
                         stac.upsertItem(collection, items.get(0));
+                        stac.deleteItemsExcept(tiles, tilePrefix, List.of());
                     }
                     written.forEach(blob -> registry.recordBlob(silver, blob, target, input.jobId()));
                 });
             } catch (PermanentTaskException refused) {
-                written.forEach(blob -> blobs.deleteIfExists(silver, blob));
+                // This run's files, unless a commit of this job recorded them or an item points at them.
+                List<String> urls = written.stream().map(blob -> blobs.url(silver, blob)).toList();
+                Set<String> referenced = registry.referencedByItems(urls);
+                written.stream().filter(blob -> !registry.recordedBlob(silver, blob)
+                        && !referenced.contains(blobs.url(silver, blob))).forEach(blob -> blobs.deleteIfExists(silver,
+                                blob));
                 throw refused;
             }
-            List<String> removed = staleBlobs.removeExcept(target, written.stream().map(blob -> silver + "/" + blob)
+            List<String> removed = staleBlobs.remove(replaced, written.stream().map(blob -> silver + "/" + blob)
                     .toList());
             Map<String, Object> result = new LinkedHashMap<>();
             if (tiled) {
@@ -198,6 +216,23 @@ final class RasterHandlers {
             return result;
         }
 
+        /** Whether this job already switched the target to this version (this is a retry after that commit). */
+        private boolean publishedBy(OutputTarget target, String jobId, SourceVersion source) {
+            return registry.owner(target).map(owner -> jobId.equals(owner.jobId()) && source.etag() != null
+                    && source.etag().equals(owner.etag())).orElse(false);
+        }
+
+        /** Every file the item will point at exists (one listing of this run's files). */
+        private void requireWritten(String silver, String prefix, List<String> written) {
+            Set<String> present = new HashSet<>();
+            blobs.list(silver, prefix).forEachRemaining(blob -> present.add(blob.name()));
+            List<String> missing = written.stream().filter(blob -> !present.contains(blob)).toList();
+            if (!missing.isEmpty()) {
+                throw new PermanentTaskException("output_missing", missing.size() + " of this run's files are gone "
+                        + "from " + silver + " (first: " + missing.get(0) + "); resubmit the job to make them again");
+            }
+        }
+
         /**
          * Tiles read the source in place, so together they hold one version (the plan's) only if the blob
          * did not change while they ran: a newer version is published by its own job, never as a mosaic
@@ -210,14 +245,6 @@ final class RasterHandlers {
                         + "(ETag " + source.etag() + ", now " + now + "); its output is not published. Resubmit the "
                         + "job (auto-ingest submits one for the new version by itself)");
             }
-        }
-
-        @SuppressWarnings("unchecked")
-        private static SourceVersion sourceOf(Map<String, Object> job, Map<String, Object> plan) {
-            Object source = plan.get("source");
-            return source instanceof Map<?, ?> map ? SourceVersion.fromMap((Map<String, Object>) map)
-                    : new SourceVersion((String) job.get("container"), (String) job.get("blob_name"),
-                            (String) job.get("source_etag"), null);
         }
 
         private static Map<String, Object> previous(TaskInput input, String key) {

@@ -5,14 +5,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import io.geoetl.catalog.StacItems;
 import io.geoetl.catalog.WorkDir;
 import io.geoetl.config.RasterProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
-import io.geoetl.orchestration.Ids;
 import io.geoetl.outputs.OutputRegistry;
 import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.outputs.SourceVersion;
@@ -41,7 +39,7 @@ class RasterPlanner {
     }
 
     @SuppressWarnings("unchecked")
-    Map<String, Object> plan(Map<String, Object> job, boolean forceTiles) throws Exception {
+    Map<String, Object> plan(Map<String, Object> job, String runFolder, boolean forceTiles) throws Exception {
         String container = (String) job.get("container");
         String blobName = (String) job.get("blob_name");
         try (WorkDir work = WorkDir.create()) {
@@ -49,11 +47,7 @@ class RasterPlanner {
             long sourceBytes = described.size();
             SourceVersion version = SourceVersion.of(container, described);
             // Fail before the work when the item is not this source's to write (decided again at publish).
-            Optional<PermanentTaskException> refused = registry.refusal(RasterParameters.target(job), version,
-                    OverwriteParameter.requested(job));
-            if (refused.isPresent()) {
-                throw refused.get();
-            }
+            registry.requireAllowed(RasterParameters.target(job), version, OverwriteParameter.requested(job));
             if (sourceBytes == 0) {
                 throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
             }
@@ -97,9 +91,9 @@ class RasterPlanner {
             String itemId = StacItems.itemId(blobName);
             plan.put("item_id", itemId);
             plan.put("source", version.toMap());
-            // This run's files get a folder of their own: the published item keeps pointing at complete files
+            // This run's files get a name of their own: the published item keeps pointing at complete files
             // until publish switches it to the new ones.
-            plan.put("output_prefix", job.get("collection_id") + "/" + itemId + "/" + Ids.runToken());
+            plan.put("output_prefix", job.get("collection_id") + "/" + itemId + "/" + runFolder);
             plan.put("grid", grid);
             boolean tile = forceTiles || sourceBytes > properties.largeThresholdBytes();
             plan.put("tiled", tile);

@@ -46,10 +46,10 @@ public class StacRepository {
         return jdbc.update("delete from stac_item where collection_id = ? and item_id = ?", collectionId, itemId) > 0;
     }
 
-    /** Deletes the collection's items whose ids are not in {@code keep}; returns how many went. */
-    public int deleteItemsExcept(String collectionId, List<String> keep) {
-        return jdbc.update("delete from stac_item where collection_id = ? and item_id <> all(?)", collectionId,
-                keep.toArray(String[]::new));
+    /** Deletes the collection's items whose ids start with {@code idPrefix} and are not in {@code keep}. */
+    public int deleteItemsExcept(String collectionId, String idPrefix, List<String> keep) {
+        return jdbc.update("delete from stac_item where collection_id = ? and starts_with(item_id, ?) and item_id "
+                + "<> all(?)", collectionId, idPrefix, keep.toArray(String[]::new));
     }
 
     /** Inserts or replaces an item; its searchable columns come from its own document. */

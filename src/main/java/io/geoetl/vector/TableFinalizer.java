@@ -2,6 +2,7 @@ package io.geoetl.vector;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,8 @@ import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OutputRegistry.Claimed;
+import io.geoetl.outputs.OutputRegistry.OwnedBlob;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.outputs.SourceVersion;
@@ -84,13 +87,14 @@ class TableFinalizer {
         String fidColumn = (String) prepared.get("fid_column");
         boolean replace = "replace".equals(job.get("load_method"));
         OutputTarget tableTarget = VectorParameters.target(job);
-        SourceVersion source = sourceOf(job, prepared);
+        SourceVersion source = SourceVersion.recorded(job, prepared);
         boolean overwrite = OverwriteParameter.requested(job);
         // Before the index builds: a table that is not this source's to write fails now (and again, under
         // the registry's lock, in the swap's transaction).
-        registry.refusal(tableTarget, source, overwrite).ifPresent(refused -> {
-            throw refused;
-        });
+        registry.requireAllowed(tableTarget, source, overwrite);
+        String collection = (String) job.get("collection_id");
+        OutputTarget itemTarget = OutputTarget.item(collection, schema + "." + table);
+        String intermediate = (String) prepared.get("intermediate_blob");
         StepSeconds seconds = new StepSeconds();
         boolean exists = exists(schema + "." + table);
         // A staging table that will be swapped in gets its indexes before the swap: built in parallel with
@@ -110,10 +114,16 @@ class TableFinalizer {
                 .toList());
         AtomicBoolean swappedAnalyzed = new AtomicBoolean();
         long loaded = ((Number) loadedStats.get("features")).longValue() - unrepairable;
-        boolean appendedToOthers = transaction.execute(status -> {
-            registry.claim(tableTarget, source, jobId, overwrite);
+        stac.ensureCollection(collection, StacItems.collection(collection, "PostGIS tables loaded by geoetl"));
+        List<OwnedBlob> replacedBlobs = new ArrayList<>();
+        Map<String, Object> summary = transaction.execute(status -> {
+            Claimed claimed = registry.claim(tableTarget, source, jobId, overwrite);
             jdbc.execute("create schema if not exists " + quote(schema));
             boolean existsNow = exists(schema + "." + table);
+            if (existsNow && claimed.before().isEmpty()) {
+                // Created by someone else since the early check: never ours to replace or append to.
+                registry.requireAllowed(tableTarget, source, overwrite);
+            }
             boolean sameShape = existsNow && columns.equals(columns(schema, table, fidColumn));
             boolean dependents = existsNow && hasDependents(schema, table);
             String index = quote(shorten(table, "_geom_idx"));
@@ -157,30 +167,21 @@ class TableFinalizer {
                     + "_chunks"));
             jdbc.execute("set local maintenance_work_mem = '256MB'");
             jdbc.execute("create index if not exists " + index + " on " + target + " using gist (geom)");
-            return existsNow && !replace;
+            // The staging scan's extent describes the table unless rows were appended to others or deleted.
+            Map<String, Object> described = unrepairable > 0 || existsNow && !replace ? extent(target) : loadedStats;
+            // The table's item changes with the table, in its transaction, and belongs to the same source.
+            Claimed item = registry.claim(itemTarget, source, jobId, overwrite);
+            stac.upsertItem(collection, item(collection, schema, table, described, prepared));
+            registry.recordBlob(storage.silverContainer(), intermediate, itemTarget, jobId);
+            replacedBlobs.addAll(item.previousBlobs());
+            return described;
         });
         seconds.lap("swap_or_insert");
         if (!swappedAnalyzed.get()) {
             jdbc.execute("analyze " + target);
             seconds.lap("analyze");
         }
-        // The staging scan's extent describes the table unless rows were appended to others or deleted.
-        Map<String, Object> summary = loadedStats;
-        if (unrepairable > 0 || appendedToOthers) {
-            summary = extent(target);
-        }
-        String collection = (String) job.get("collection_id");
-        stac.ensureCollection(collection, StacItems.collection(collection, "PostGIS tables loaded by geoetl"));
-        OutputTarget itemTarget = OutputTarget.item(collection, schema + "." + table);
-        String intermediate = (String) prepared.get("intermediate_blob");
-        Map<String, Object> document = item(collection, schema, table, summary, prepared);
-        transaction.executeWithoutResult(status -> {
-            // The table's claim decided who may write; the item follows the table.
-            registry.claim(itemTarget, source, jobId, true);
-            stac.upsertItem(collection, document);
-            registry.recordBlob(storage.silverContainer(), intermediate, itemTarget, jobId);
-        });
-        staleBlobs.removeExcept(itemTarget, List.of(storage.silverContainer() + "/" + intermediate));
+        staleBlobs.remove(replacedBlobs, List.of(storage.silverContainer() + "/" + intermediate));
         catalog.refreshCollection(collection);
         seconds.lap("catalog");
         log.info("finalized {} for job {}: {} (seconds)", schema + "." + table, jobId, seconds);
@@ -195,15 +196,6 @@ class TableFinalizer {
         result.put("item_id", schema + "." + table);
         result.put("step_seconds", seconds.toMap());
         return result;
-    }
-
-    /** The source version stage 1 read; a job prepared before versions were recorded names only the blob. */
-    @SuppressWarnings("unchecked")
-    private static SourceVersion sourceOf(Map<String, Object> job, Map<String, Object> prepared) {
-        Object source = prepared.get("source");
-        return source instanceof Map<?, ?> map ? SourceVersion.fromMap((Map<String, Object>) map)
-                : new SourceVersion((String) job.get("container"), (String) job.get("blob_name"),
-                        (String) job.get("source_etag"), null);
     }
 
     /**

@@ -22,7 +22,6 @@ import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
-import io.geoetl.orchestration.Ids;
 import io.geoetl.orchestration.Json;
 import io.geoetl.outputs.OutputRegistry;
 import io.geoetl.outputs.OverwriteParameter;
@@ -62,7 +61,7 @@ class VectorPreparer {
         this.storage = storage;
     }
 
-    Map<String, Object> prepare(String jobId, Map<String, Object> job) throws Exception {
+    Map<String, Object> prepare(String jobId, String runFolder, Map<String, Object> job) throws Exception {
         String blobName = (String) job.get("blob_name");
         StepSeconds seconds = new StepSeconds();
         try (WorkDir work = WorkDir.create()) {
@@ -70,11 +69,7 @@ class VectorPreparer {
             Path downloaded = download.file();
             SourceVersion version = SourceVersion.of((String) job.get("container"), download.blob());
             // Fail before the work when the table is not this source's to write (decided again at the swap).
-            Optional<PermanentTaskException> refused = registry.refusal(VectorParameters.target(job), version,
-                    OverwriteParameter.requested(job));
-            if (refused.isPresent()) {
-                throw refused.get();
-            }
+            registry.requireAllowed(VectorParameters.target(job), version, OverwriteParameter.requested(job));
             seconds.lap("download");
             if (Files.size(downloaded) == 0) {
                 throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
@@ -85,9 +80,8 @@ class VectorPreparer {
             options.put("layer", job.get("layer"));
             options.put("open_options", openOptions(source, job));
             options.put("source_crs", job.get("source_crs"));
-            // A name of its own per run: a resubmit must not rewrite the file the table's item points at.
-            String intermediateBlob = "_intermediate/" + jobId.substring(0, 16) + "-" + Ids.runToken() + "/"
-                    + job.get("target_table") + ".pgcopy.zst";
+            // A folder per run: a resubmit must not rewrite the file the table's item points at.
+            String intermediateBlob = "_intermediate/" + runFolder + "/" + job.get("target_table") + ".pgcopy.zst";
             Path layerReport = work.root().resolve("layer.json");
             long chunkSize = ((Number) job.get("chunk_size")).longValue();
             // GDAL's output is rewritten and uploaded as it is produced: translation, rewrite and upload

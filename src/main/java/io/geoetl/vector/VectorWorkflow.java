@@ -116,7 +116,8 @@ class VectorWorkflow implements Workflow {
 
     @Bean
     TaskHandler vectorPrepareHandler(VectorPreparer preparer) {
-        return TaskHandler.of(PREPARE, TaskClass.HEAVY, input -> preparer.prepare(input.jobId(), input.jobParameters()));
+        return TaskHandler.of(PREPARE, TaskClass.HEAVY, input -> preparer.prepare(input.jobId(), input.runFolder(),
+                input.jobParameters()));
     }
 
     @Bean
