@@ -17,6 +17,7 @@ import io.geoetl.catalog.CatalogService;
 import io.geoetl.catalog.StacItems;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
+import io.geoetl.database.Schemas;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.stac.StacRepository;
 import io.geoetl.storage.BlobStore;
@@ -93,7 +94,9 @@ class TableFinalizer {
         AtomicBoolean swappedAnalyzed = new AtomicBoolean();
         long loaded = ((Number) loadedStats.get("features")).longValue() - unrepairable;
         boolean appendedToOthers = transaction.execute(status -> {
-            jdbc.execute("create schema if not exists " + quote(schema));
+            // geo exists from the start (VectorSchemas); another target schema is created here, safely when
+            // two first loads into it finalize at the same moment.
+            Schemas.createIfMissing(jdbc, schema);
             boolean existsNow = exists(schema + "." + table);
             boolean sameShape = existsNow && columns.equals(columns(schema, table, fidColumn));
             boolean dependents = existsNow && hasDependents(schema, table);

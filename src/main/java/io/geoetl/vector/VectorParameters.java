@@ -16,6 +16,8 @@ public final class VectorParameters {
 
     /** A plain PostgreSQL identifier: what reaches SQL is always one of these, quoted. */
     static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /** Where a table goes unless target_schema says otherwise; created at start (VectorSchemas). */
+    static final String DEFAULT_SCHEMA = "geo";
     static final List<String> EXTENSIONS = List.of("geojson", "json", "zip", "gpkg", "csv", "kml", "kmz", "shp");
     private static final String COLUMN = "[A-Za-z_][A-Za-z0-9_ .-]{0,62}";
 
@@ -24,7 +26,7 @@ public final class VectorParameters {
             ParameterField.string("blob_name", "the source file: .geojson, .zip (shapefile), .gpkg, .csv, .kml, .kmz",
                     null, 1024),
             ParameterField.optionalString("target_table", "table to load (default from the blob name)", 63, null),
-            ParameterField.string("target_schema", "schema of the table", "geo", 63),
+            ParameterField.string("target_schema", "schema of the table", DEFAULT_SCHEMA, 63),
             ParameterField.choice("load_method", "replace the table's rows, or append to them", "replace",
                     List.of("replace", "append")),
             ParameterField.optionalString("layer", "layer to load: a GeoPackage table, a KML folder, a "
