@@ -17,8 +17,9 @@ import org.springframework.jdbc.datasource.SingleConnectionDataSource;
  * <p>Those versions kept everything in public, Flyway's history table included. Flyway now keeps its
  * history in geoetl's schema (the first of its schemas), and cannot move that table itself: it reads
  * the history before any migration runs and records each migration in it, so V006 cannot carry it. Left
- * in public, Flyway would find an empty history in geoetl's schema and run V001 again. So the table is
- * moved here, in code, and V006 then moves the tables the history describes.
+ * in public, Flyway would find no history in geoetl's schema and run V001-V005 again there, into new
+ * empty tables, leaving the old ones behind in public. So the table is moved here, in code, and V006
+ * then moves the tables the history describes.
  *
  * <p>Replicas that start together take turns on an advisory lock, so the move happens once. The
  * history is moved only when it is geoetl's: public's table must record V001__jobs_and_tasks.sql (another
