@@ -18,6 +18,7 @@ import io.geoetl.catalog.CatalogService;
 import io.geoetl.catalog.StacItems;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
+import io.geoetl.database.Schemas;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.outputs.OutputRegistry;
 import io.geoetl.outputs.OutputRegistry.Claimed;
@@ -118,7 +119,9 @@ class TableFinalizer {
         List<OwnedBlob> replacedBlobs = new ArrayList<>();
         Map<String, Object> summary = transaction.execute(status -> {
             Claimed claimed = registry.claim(tableTarget, source, jobId, overwrite);
-            jdbc.execute("create schema if not exists " + quote(schema));
+            // geo exists from the start (VectorSchemas); another target schema is created here, safely when
+            // two first loads into it finalize at the same moment.
+            Schemas.createIfMissing(jdbc, schema);
             boolean existsNow = exists(schema + "." + table);
             if (existsNow && claimed.before().isEmpty()) {
                 // Created by someone else since the early check: never ours to replace or append to.

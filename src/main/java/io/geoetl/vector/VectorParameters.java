@@ -19,6 +19,7 @@ public final class VectorParameters {
 
     /** A plain PostgreSQL identifier: what reaches SQL is always one of these, quoted. */
     static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    /** Where a table goes unless target_schema says otherwise; created at start (VectorSchemas). */
     static final List<String> EXTENSIONS = List.of("geojson", "json", "zip", "gpkg", "csv", "kml", "kmz", "shp");
     private static final String COLUMN = "[A-Za-z_][A-Za-z0-9_ .-]{0,62}";
 

@@ -160,8 +160,9 @@ public final class OrchestrationBench {
 
     private static List<Double> stageAdvances(List<String> jobs) throws Exception {
         List<Double> advances = new ArrayList<>();
-        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/geoetl_bench", "geoetl",
-                "geoetl")) {
+        // geoetl's tables live in its schema (geoetl by default), PostGIS in public.
+        try (Connection db = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/geoetl_bench"
+                + "?currentSchema=geoetl,public", "geoetl", "geoetl")) {
             var statement = db.prepareStatement("select extract(epoch from (select min(queued_at) from task where "
                     + "job_id = ? and stage = 2) - (select max(ended_at) from task where job_id = ? and stage = 1)) "
                     + "* 1000");

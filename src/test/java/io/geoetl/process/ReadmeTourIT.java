@@ -24,7 +24,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * README.md's "Five-minute tour" run as written, against the packaged service with its defaults (only the
@@ -42,8 +41,7 @@ class ReadmeTourIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ServiceProcess service;
 
-    private final JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(
-            TestDatabases.jdbcUrl("tour"), "geoetl", "geoetl"));
+    private final JdbcTemplate jdbc = TestDatabases.jdbc("tour");
     private final List<String> jobTypes = new ArrayList<>();
     private String helloJob;
     private JsonNode firstPage;

@@ -16,7 +16,6 @@ import io.geoetl.TestDatabases;
 import io.geoetl.orchestration.Json;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * Whole service processes on one database and one pair of queues (visibility 5 s): crashes,
@@ -24,8 +23,7 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
  */
 class ServiceProcessesIT {
 
-    private final JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(
-            TestDatabases.jdbcUrl("proc"), "geoetl", "geoetl"));
+    private final JdbcTemplate jdbc = TestDatabases.jdbc("proc");
 
     @Test
     void killedWorkersTasksAreRedeliveredAndTheJobCompletesWithOneResultPerTask() throws Exception {

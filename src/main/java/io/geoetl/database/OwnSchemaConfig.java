@@ -1,0 +1,33 @@
+package io.geoetl.database;
+
+import io.geoetl.config.DatabaseProperties;
+import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
+import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Flyway works in geoetl's schema: its history table lives there (not in public, where versions before
+ * V006 kept it; see {@link SchemaPreparation} for the move), and it migrates with that schema first on
+ * the search_path, so unqualified names in the migrations create geoetl's tables there while PostGIS's
+ * types (V003's geometry) still resolve in public. Measured: with application.yaml's connection-init-sql
+ * the path during migrations stays {@code geoetl, public}; without it, Flyway puts its default schema in
+ * front of the role's default ({@code "geoetl","$user", public}).
+ */
+@Configuration(proxyBeanMethods = false)
+class OwnSchemaConfig {
+
+    @Bean
+    FlywayConfigurationCustomizer flywayInOwnSchema(DatabaseProperties database) {
+        return configuration -> configuration.defaultSchema(database.schema()).schemas(database.schema());
+    }
+
+    @Bean
+    FlywayMigrationStrategy prepareSchemaThenMigrate(DatabaseProperties database) {
+        return flyway -> {
+            SchemaPreparation.prepare(flyway.getConfiguration().getDataSource(), database.schema(),
+                    flyway.getConfiguration().getTable());
+            flyway.migrate();
+        };
+    }
+}

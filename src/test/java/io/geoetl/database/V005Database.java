@@ -1,0 +1,51 @@
+package io.geoetl.database;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.geoetl.TestDatabases;
+import org.flywaydb.core.Flyway;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+/**
+ * The upgrade test database ({@code <prefix>upgrade}) as a version before V006 left it: Flyway run with
+ * its defaults up to V005 from the repository's sql/ folder, as geoetl, whose default search_path
+ * ("$user", public) found no schema named geoetl, so every table and Flyway's history went to public.
+ */
+public final class V005Database {
+
+    /** Every table of geoetl's own state, Flyway's history included. */
+    public static final List<String> STATE_TABLES = List.of("job", "job_stage", "stage_transition", "task",
+            "task_history", "stac_collection", "stac_item", "ingest_blob", "ingest_event", "flyway_schema_history");
+
+    private V005Database() {
+    }
+
+    /**
+     * Empties the database down to what script/test made (PostGIS in public), even after a test upgraded
+     * it, then migrates it to V005. Returns a connection with the earlier version's search_path.
+     */
+    public static JdbcTemplate recreate() {
+        JdbcTemplate asBefore = new JdbcTemplate(new DriverManagerDataSource(TestDatabases.jdbcUrl("upgrade"),
+                "geoetl", "geoetl"));
+        asBefore.execute("drop schema if exists " + TestDatabases.STATE_SCHEMA + ", geo, geoetl_staging cascade");
+        asBefore.execute("drop table if exists " + STATE_TABLES.stream().map(table -> "public." + table)
+                .collect(Collectors.joining(", ")) + " cascade");
+        Flyway.configure().dataSource(TestDatabases.jdbcUrl("upgrade"), "geoetl", "geoetl")
+                .locations("filesystem:sql").target("5").load().migrate();
+        return asBefore;
+    }
+
+    /** Where each of geoetl's tables is, as schema.table; a table in two schemas shows twice. */
+    public static List<String> locations(JdbcTemplate jdbc) {
+        return jdbc.queryForList("select n.nspname || '.' || c.relname from pg_class c join pg_namespace n on n.oid = "
+                + "c.relnamespace where c.relkind = 'r' and c.relname = any (string_to_array(?, ','))", String.class,
+                String.join(",", STATE_TABLES));
+    }
+
+    /** The state tables as they should be in one schema. */
+    public static List<String> tablesIn(String schema) {
+        return STATE_TABLES.stream().map(table -> schema + "." + table).toList();
+    }
+}
