@@ -37,12 +37,7 @@ public final class TestDatabases {
      * the service's pool has it), so unqualified table names mean geoetl's tables.
      */
     public static JdbcTemplate jdbc(String purpose) {
-        return jdbc(purpose, "geoetl", "geoetl");
-    }
-
-    /** The same as {@link #jdbc(String)}, logged in as the given role. */
-    public static JdbcTemplate jdbc(String purpose, String role, String password) {
         return new JdbcTemplate(new DriverManagerDataSource(jdbcUrl(purpose) + "&currentSchema=" + STATE_SCHEMA
-                + ",public", role, password));
+                + ",public", "geoetl", "geoetl"));
     }
 }
