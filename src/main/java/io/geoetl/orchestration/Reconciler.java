@@ -34,7 +34,8 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "geoetl.roles.worker", havingValue = "true", matchIfMissing = true)
 public class Reconciler {
 
-    private static final long LOCK_KEY = 0x6765_6f65_746cL;
+    /** The advisory lock one pass holds (package-private: a test holds it to keep the reconciler out). */
+    static final long LOCK_KEY = 0x6765_6f65_746cL;
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
     private final JdbcTemplate jdbc;
