@@ -76,7 +76,7 @@ class ChunkLoader {
     void createStaging(String jobId, CopyIntermediate.Result intermediate) {
         String columns = intermediate.columns().stream().map(column -> ", " + TableFinalizer.quote(column.name())
                 + " " + column.type()).collect(Collectors.joining());
-        jdbc.execute("create schema if not exists " + TableFinalizer.quote(properties.stagingSchema()));
+        TableFinalizer.createSchema(jdbc, properties.stagingSchema());
         jdbc.execute("drop table if exists " + stagingTable(jobId));
         jdbc.execute("drop table if exists " + chunkTable(jobId));
         jdbc.execute("create table " + stagingTable(jobId) + " (" + TableFinalizer.quote(intermediate.fidColumn())

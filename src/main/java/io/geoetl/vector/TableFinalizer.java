@@ -23,6 +23,7 @@ import io.geoetl.storage.BlobStore;
 import io.geoetl.workflow.StepSeconds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -92,8 +93,8 @@ class TableFinalizer {
                 .toList());
         AtomicBoolean swappedAnalyzed = new AtomicBoolean();
         long loaded = ((Number) loadedStats.get("features")).longValue() - unrepairable;
+        createSchema(jdbc, schema);
         boolean appendedToOthers = transaction.execute(status -> {
-            jdbc.execute("create schema if not exists " + quote(schema));
             boolean existsNow = exists(schema + "." + table);
             boolean sameShape = existsNow && columns.equals(columns(schema, table, fidColumn));
             boolean dependents = existsNow && hasDependents(schema, table);
@@ -291,6 +292,19 @@ class TableFinalizer {
     }
 
     /** Quotes an identifier that was validated or read from the catalog. */
+    /**
+     * CREATE SCHEMA IF NOT EXISTS fails on pg_namespace's unique index when another session creates the
+     * schema at the same moment (two first loads into a fresh database): that failure means the schema
+     * exists. Outside any transaction, which the failed statement would abort.
+     */
+    static void createSchema(JdbcTemplate jdbc, String schema) {
+        try {
+            jdbc.execute("create schema if not exists " + quote(schema));
+        } catch (DuplicateKeyException createdConcurrently) {
+            log.debug("event=schema_created_concurrently schema={}", schema);
+        }
+    }
+
     static String quote(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
