@@ -51,8 +51,8 @@ class JobsApiIT extends IntegrationTest {
                     .isEqualTo(1);
             assertThat(jdbc.queryForObject("select count(*) from task where job_id = ?", Integer.class, jobId))
                     .isEqualTo(8);
-            assertThat(jdbc.queryForObject("select max(attempt) from task where job_id = ?", Integer.class, jobId))
-                    .isEqualTo(1);
+            assertThat(jdbc.queryForList("select task_count from job_stage where job_id = ? order by stage",
+                    Integer.class, jobId)).containsExactly(4, 4);
         } finally {
             pool.shutdownNow();
         }

@@ -3,6 +3,7 @@ package io.geoetl.orchestration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,6 +59,10 @@ class CompetingWorkersIT extends IntegrationTest {
         assertThat(exchangesCompleted("task-queue")).isPositive();
         assertThat(exchangesCompleted("task-queue-second-worker")).isPositive();
 
+        // Not 'every attempt is 1': a worker thread stalled past the stale-heartbeat limit on a loaded machine
+        // is rightly presumed dead and its task claimed again, and fencing keeps one result. What must hold is
+        // that no duplicate message claims a finished task again.
+        Map<String, Integer> attempts = attempts(jobId);
         QueueClient taskQueue = queues.getQueueClient(queueProperties.taskQueue());
         List<String> taskIds = jdbc.queryForList("select task_id from task where job_id = ?", String.class, jobId);
         for (String taskId : taskIds) {
@@ -69,6 +74,7 @@ class CompetingWorkersIT extends IntegrationTest {
                 jobId) >= 1, Duration.ofSeconds(300), "every duplicate task message to be delivered and dropped");
 
         assertOneResultPerTask(jobId);
+        assertThat(attempts(jobId)).isEqualTo(attempts);
         assertThat(jdbc.queryForObject("select status from job where job_id = ?", String.class, jobId))
                 .isEqualTo("completed");
     }
@@ -78,13 +84,18 @@ class CompetingWorkersIT extends IntegrationTest {
                 + "and result is not null", Integer.class, jobId)).isEqualTo(1000);
         assertThat(jdbc.queryForObject("select count(distinct task_id) from task where job_id = ?", Integer.class,
                 jobId)).isEqualTo(1000);
-        // Each task ran exactly once: a duplicate claim would have raised its attempt.
-        assertThat(jdbc.queryForObject("select max(attempt) from task where job_id = ?", Integer.class, jobId))
-                .isEqualTo(1);
         assertThat(jdbc.queryForList("select stage from stage_transition where job_id = ? order by stage",
                 Integer.class, jobId)).containsExactly(1, 2);
         assertThat(jdbc.queryForList("select completed_tasks from job_stage where job_id = ? order by stage",
                 Integer.class, jobId)).containsExactly(500, 500);
+    }
+
+    private Map<String, Integer> attempts(String jobId) {
+        Map<String, Integer> attempts = new HashMap<>();
+        jdbc.query("select task_id, attempt from task where job_id = ?", row -> {
+            attempts.put(row.getString(1), row.getInt(2));
+        }, jobId);
+        return attempts;
     }
 
     private long exchangesCompleted(String routeId) {

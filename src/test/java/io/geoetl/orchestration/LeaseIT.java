@@ -15,7 +15,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-/** Leases (visibility 5 s in tests), fencing of stale workers, and the maximum task duration (20 s in tests). */
+/** Leases (visibility 10 s in tests), fencing of stale workers, and the maximum task duration (20 s in tests). */
 class LeaseIT extends IntegrationTest {
 
     @Autowired
@@ -35,11 +35,11 @@ class LeaseIT extends IntegrationTest {
         try (ProbeGates.Gate gate = gates.create(unique("lease"))) {
             jobId = submit("gate_probe", "{\"n\": 1, \"gate\": \"" + gate.name() + "\"}");
             taskId = jobId.substring(0, 16) + "-s1-wait_0";
-            // The lease renews the message with the heartbeat: once the heartbeat is two visibility timeouts
-            // past the start, the message would have come back twice without the renewals.
+            // The lease renews the message with the heartbeat, every third of the visibility timeout: once the
+            // heartbeat is a timeout and a renewal past the start, the message would have come back without them.
             String heldId = taskId;
-            await(() -> heldMillis(heldId) > 2 * visibility, Duration.ofSeconds(120),
-                    "the lease to hold the task for two visibility timeouts");
+            await(() -> heldMillis(heldId) > visibility * 4 / 3, Duration.ofSeconds(120),
+                    "the lease to hold the task past its first visibility timeout");
 
             gate.open();
 
@@ -49,8 +49,8 @@ class LeaseIT extends IntegrationTest {
         // worker failed to delete would come back once its visibility ends; look after that point.
         String endedId = taskId;
         await(() -> jdbc.queryForObject("select now() > ended_at + make_interval(secs => ?) from task "
-                + "where task_id = ?", Boolean.class, 2.0 * visibility / 1000, endedId), Duration.ofSeconds(60),
-                "two visibility timeouts to pass after the task ended");
+                + "where task_id = ?", Boolean.class, visibility * 4.0 / 3 / 1000, endedId), Duration.ofSeconds(60),
+                "a visibility timeout and a renewal to pass after the task ended");
         assertThat(jdbc.queryForObject("select attempt from task where task_id = ?", Integer.class, taskId))
                 .isEqualTo(1);
         assertThat(jdbc.queryForObject("select duplicate_deliveries from task where task_id = ?", Integer.class,
