@@ -11,6 +11,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -30,6 +32,9 @@ import org.springframework.beans.factory.annotation.Autowired;
  * tests). The consumers are stopped while the test deletes a job's messages, then started again.
  */
 class ReconcilerIT extends IntegrationTest {
+
+    /** The reconciler's resend, as pg_stat_activity shows it (the dispatcher's own update differs). */
+    private static final String RESEND_STATEMENT = "update task t set status = 'queued', queued_at = now() from job j%";
 
     @Autowired
     CamelContext camel;
@@ -113,6 +118,57 @@ class ReconcilerIT extends IntegrationTest {
                 Integer.class, jobId)).containsExactly(1, 2);
         assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2 "
                 + "and status = 'completed'", Integer.class, jobId)).isEqualTo(2);
+    }
+
+    @Test
+    void taskClaimedWhileAPassResendsItStaysWithItsWorker() throws Exception {
+        stopConsumers("-tasks");
+        String jobId = submit("hello_world", "{\"n\": 1, \"message\": \"" + unique("claimed") + "\"}");
+        String taskId = jobId.substring(0, 16) + "-s1-hello_0";
+        await(() -> jdbc.queryForList("select status from task where task_id = ?", String.class, taskId)
+                .contains("queued"), Duration.ofSeconds(120), "the task to be queued");
+        CompletableFuture<HeldLock> afterThePass;
+        try (Connection worker = dataSource.getConnection()) {
+            // A worker's claim, not yet committed. The next pass that finds the task queued for too long (the
+            // consumers are stopped) selects it as lost, then waits for this row.
+            worker.setAutoCommit(false);
+            try (PreparedStatement claim = worker.prepareStatement("update task set status = 'processing', "
+                    + "attempt = attempt + 1, started_at = now(), heartbeat_at = now() where task_id = ?")) {
+                claim.setString(1, taskId);
+                assertThat(claim.executeUpdate()).isEqualTo(1);
+            }
+            await(() -> waiting(RESEND_STATEMENT) == 1, Duration.ofSeconds(120),
+                    "a reconciler pass to wait for the claimed task");
+            // Queued behind that pass for its lock, so that no later pass runs before the check below.
+            afterThePass = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return holdReconcilerLock();
+                } catch (SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            await(() -> waiting("select pg_advisory_lock(%") == 1, Duration.ofSeconds(60),
+                    "the test to wait for the reconciler's lock");
+
+            worker.commit();
+        }
+
+        try (HeldLock held = afterThePass.get(60, TimeUnit.SECONDS)) {
+            // The pass re-checked the row it had selected: the claimed task stayed with its worker.
+            assertThat(jdbc.queryForMap("select status, attempt from task where task_id = ?", taskId))
+                    .containsEntry("status", "processing").containsEntry("attempt", 1);
+        }
+        startConsumers();
+        // That worker never finishes: once its heartbeat is stale the task is sent again and runs.
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
+        assertThat(jdbc.queryForObject("select attempt from task where task_id = ?", Integer.class, taskId))
+                .isEqualTo(2);
+    }
+
+    /** Statements of this database that match {@code queryPattern} and wait for a lock. */
+    private int waiting(String queryPattern) {
+        return jdbc.queryForObject("select count(*) from pg_stat_activity where datname = current_database() "
+                + "and wait_event_type = 'Lock' and query like ?", Integer.class, queryPattern);
     }
 
     /**
