@@ -34,7 +34,8 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "geoetl.roles.worker", havingValue = "true", matchIfMissing = true)
 public class Reconciler {
 
-    private static final long LOCK_KEY = 0x6765_6f65_746cL;
+    /** The advisory lock one pass holds (package-private: a test holds it to keep the reconciler out). */
+    static final long LOCK_KEY = 0x6765_6f65_746cL;
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
     private final JdbcTemplate jdbc;
@@ -114,12 +115,18 @@ public class Reconciler {
             + "and not exists (select 1 from job_stage s where s.job_id = j.job_id and s.generation = j.generation "
             + "and s.stage = j.stage) limit 100";
 
+    /**
+     * The condition is repeated on the updated row: a worker may claim a task between the subquery's
+     * snapshot and this update, which then re-checks only its own WHERE on the claimed row. Without the
+     * repeat, the claimed task went back to queued and ran a second time.
+     */
     private void resendLostTaskMessages() {
         List<TaskRepository.QueuedTask> lost = jdbc.query("update task t set status = 'queued', queued_at = now() "
-                + "from job j where j.job_id = t.job_id and j.status = 'processing' and t.task_id in ("
-                + "select t.task_id from task t where " + LOST_TASK + " limit 500) "
+                + "from job j where j.job_id = t.job_id and j.status = 'processing' and " + LOST_TASK
+                + " and t.task_id in (select t.task_id from task t where " + LOST_TASK + " limit 500) "
                 + "returning t.task_id, t.job_id, t.task_type", (rs, row) -> new TaskRepository.QueuedTask(
-                        rs.getString(1), rs.getString(2), rs.getString(3)), lostSeconds(), deadHeartbeatSeconds());
+                        rs.getString(1), rs.getString(2), rs.getString(3)), lostSeconds(), deadHeartbeatSeconds(),
+                lostSeconds(), deadHeartbeatSeconds());
         if (lost.isEmpty()) {
             return;
         }

@@ -2,10 +2,16 @@ package io.geoetl.orchestration;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.geoetl.config.EngineProperties;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.support.ScheduledPollConsumer;
+import org.apache.camel.support.service.ServiceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.ContextClosedEvent;
@@ -14,21 +20,25 @@ import org.springframework.stereotype.Component;
 
 /**
  * The tasks running in this process, for graceful shutdown. On SIGTERM (context closing, before
- * Camel and the pools stop) new deliveries are handed back at once, running tasks get
- * {@code drain-grace} to finish, and the rest are interrupted: the worker then re-queues each
- * and makes its message visible again, so another instance finishes it within seconds.
+ * Camel and the pools stop) the queue consumers stop polling, deliveries already received are
+ * handed back at once, running tasks get {@code drain-grace} to finish, and the rest are
+ * interrupted: the worker then re-queues each and makes its message visible again, so another
+ * instance finishes it within seconds.
  */
 @Component
 public class RunningTasks {
 
     private static final Logger log = LoggerFactory.getLogger(RunningTasks.class);
+    private static final List<String> QUEUE_CONSUMER_ROUTES = List.of("task-queue", "job-queue");
 
     private final Map<String, Thread> threads = new ConcurrentHashMap<>();
     private final EngineProperties engine;
+    private final CamelContext camel;
     private volatile boolean draining;
 
-    public RunningTasks(EngineProperties engine) {
+    public RunningTasks(EngineProperties engine, CamelContext camel) {
         this.engine = engine;
+        this.camel = camel;
     }
 
     void started(String taskId, Thread thread) {
@@ -50,6 +60,7 @@ public class RunningTasks {
     @EventListener(ContextClosedEvent.class)
     public void drain() {
         draining = true;
+        stopPolling();
         Instant until = Instant.now().plus(engine.drainGrace());
         while (!threads.isEmpty() && Instant.now().isBefore(until)) {
             pause();
@@ -61,6 +72,24 @@ public class RunningTasks {
             while (!threads.isEmpty() && Instant.now().isBefore(released)) {
                 pause();
             }
+        }
+    }
+
+    /**
+     * Without this, the process's own consumers receive the messages it hands back below, and Camel's
+     * shutdown drops the rest of the batch it polled last: those messages stay invisible for a whole
+     * visibility timeout instead of going to another instance. A suspended consumer starts no poll and
+     * finishes the batch of one under way, whose deliveries are handed back (see TaskWorker.process).
+     * Service Bus consumers do not poll and are left to Camel's shutdown.
+     */
+    private void stopPolling() {
+        List<ScheduledPollConsumer> consumers = QUEUE_CONSUMER_ROUTES.stream().map(camel::getRoute)
+                .filter(Objects::nonNull).map(Route::getConsumer).filter(ScheduledPollConsumer.class::isInstance)
+                .map(ScheduledPollConsumer.class::cast).filter(ScheduledPollConsumer::isStarted).toList();
+        consumers.forEach(ServiceHelper::suspendService);
+        Instant until = Instant.now().plus(Duration.ofSeconds(10));
+        while (consumers.stream().anyMatch(ScheduledPollConsumer::isPolling) && Instant.now().isBefore(until)) {
+            pause();
         }
     }
 

@@ -55,6 +55,12 @@ public record ParameterField(String name, Type type, String description, boolean
                 (double) max, null, null);
     }
 
+    /** An integer that is left out of the canonical parameters (and so of job_id) when not given. */
+    public static ParameterField optionalInteger(String name, String description, long min, long max) {
+        return new ParameterField(name, Type.INTEGER, description, false, null, (double) min, (double) max, null,
+                null);
+    }
+
     public static ParameterField number(String name, String description, Double defaultValue, double min,
             double max) {
         return new ParameterField(name, Type.NUMBER, description, defaultValue == null, defaultValue, min, max, null,

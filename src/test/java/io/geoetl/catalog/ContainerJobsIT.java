@@ -45,7 +45,8 @@ class ContainerJobsIT extends IntegrationTest {
     void summarizeCountsFilesBytesAndExtensions() throws Exception {
         String jobId = submit("summarize_container", "{\"prefix\": \"" + prefix + "\", \"top_n\": 2}");
 
-        Map<String, Object> result = (Map<String, Object>) awaitEnded(jobId, Duration.ofSeconds(30)).get("result_data");
+        Map<String, Object> result = (Map<String, Object>) awaitEnded(jobId, Duration.ofSeconds(120))
+                .get("result_data");
 
         assertThat(result.get("file_count")).isEqualTo(8);
         long expectedBytes = Files.size(Samples.ELEV) + Files.size(Samples.LOGO) + Files.size(Samples.NC_GPKG)
@@ -62,7 +63,7 @@ class ContainerJobsIT extends IntegrationTest {
         String jobId = submit("list_container", "{\"prefix\": \"" + prefix + "\", \"extension_filter\": "
                 + "\"tif,gpkg\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(60));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("completed");
         Map<String, Object> result = (Map<String, Object>) status.get("result_data");
@@ -83,7 +84,7 @@ class ContainerJobsIT extends IntegrationTest {
     void listWithNoMatchCompletesWithAnEmptyInventory() {
         String jobId = submit("list_container", "{\"prefix\": \"" + prefix + "nothing-here/\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(30));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("completed");
         assertThat((Map<String, Object>) status.get("result_data")).containsEntry("files", 0);
@@ -97,8 +98,8 @@ class ContainerJobsIT extends IntegrationTest {
                 + collection + "\"}");
         String vector = submit("catalog_file", "{\"blob_name\": \"" + prefix + "vector/nc.gpkg\", "
                 + "\"collection_id\": \"" + collection + "\"}");
-        assertThat(awaitEnded(raster, Duration.ofSeconds(60)).get("status")).isEqualTo("completed");
-        assertThat(awaitEnded(vector, Duration.ofSeconds(60)).get("status")).isEqualTo("completed");
+        assertThat(awaitEnded(raster, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
+        assertThat(awaitEnded(vector, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
 
         // Luxembourg (elev.tif) and North Carolina (nc.gpkg) are far apart: each bbox finds one item.
         List<Map<String, Object>> luxembourg = features("/api/stac/search?collections=" + collection
@@ -140,7 +141,7 @@ class ContainerJobsIT extends IntegrationTest {
         String jobId = submit("sync_container", "{\"prefix\": \"" + prefix + "\", \"collection_id\": \""
                 + collection + "\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(90));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(180));
 
         // logo.tif has no CRS: its catalog task fails with the reason, the others are catalogued.
         assertThat(status.get("status")).isEqualTo("completed_with_errors");
@@ -213,7 +214,7 @@ class ContainerJobsIT extends IntegrationTest {
     void missingBlobFailsTheJobWithTheReason() {
         String jobId = submit("catalog_file", "{\"blob_name\": \"" + prefix + "missing.tif\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(30));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("failed");
         assertThat(status.get("error_details").toString()).contains("blob_not_found").contains("missing.tif");

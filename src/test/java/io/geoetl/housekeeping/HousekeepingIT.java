@@ -41,7 +41,7 @@ class HousekeepingIT extends IntegrationTest {
         assertThat(get(itemPath).status()).isEqualTo(200);
 
         Map<String, Object> unpublished = awaitEnded(submit("unpublish", "{\"collection_id\": \"hk-" + suffix
-                + "\", \"item_id\": \"" + itemId + "\"}"), Duration.ofSeconds(60));
+                + "\", \"item_id\": \"" + itemId + "\"}"), Duration.ofSeconds(120));
 
         assertThat(unpublished.get("status")).as(unpublished.toString()).isEqualTo("completed");
         String cog = ((List<String>) ((Map<String, Object>) unpublished.get("result_data"))
@@ -52,7 +52,7 @@ class HousekeepingIT extends IntegrationTest {
         assertThat(get(itemPath).status()).isEqualTo(404);
         assertThat(bronze.getBlobClient(source).exists()).isTrue();
         Map<String, Object> missing = awaitEnded(submit("unpublish", "{\"collection_id\": \"hk-" + suffix
-                + "\", \"item_id\": \"no-such-item\"}"), Duration.ofSeconds(60));
+                + "\", \"item_id\": \"no-such-item\"}"), Duration.ofSeconds(120));
         assertThat(missing.get("status")).isEqualTo("failed");
         assertThat(missing.get("error_details").toString()).contains("item no-such-item not found");
     }
@@ -68,7 +68,7 @@ class HousekeepingIT extends IntegrationTest {
         assertThat(get("/api/stac/collections/vectors/items/geo." + table).status()).isEqualTo(200);
 
         Map<String, Object> unpublished = awaitEnded(submit("unpublish", "{\"target_table\": \"" + table + "\"}"),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(120));
 
         assertThat(unpublished.get("status")).as(unpublished.toString()).isEqualTo("completed");
         assertThat(jdbc.queryForObject("select to_regclass(?) is null", Boolean.class, "geo." + table)).isTrue();
@@ -165,8 +165,8 @@ class HousekeepingIT extends IntegrationTest {
     void retentionPurgesEndedJobsOlderThanTheAgeWithTheirTasks() {
         String old = submit("hello_world", "{\"n\": 2, \"message\": \"" + unique("old") + "\"}");
         String recent = submit("hello_world", "{\"n\": 2, \"message\": \"" + unique("recent") + "\"}");
-        assertThat(awaitEnded(old, Duration.ofSeconds(60)).get("status")).isEqualTo("completed");
-        assertThat(awaitEnded(recent, Duration.ofSeconds(60)).get("status")).isEqualTo("completed");
+        assertThat(awaitEnded(old, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
+        assertThat(awaitEnded(recent, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
         jdbc.update("update job set ended_at = now() - interval '40 days' where job_id = ?", old);
 
         Map<String, Long> purged = retention.purge(Duration.ofDays(30));

@@ -73,7 +73,7 @@ class BlobIngestIT extends IntegrationTest {
         // A changed blob (new ETag) is a new job; unchanged blobs are not submitted again.
         upload("roads_" + suffix + ".geojson", geojson(3));
         await(() -> jdbc.queryForObject("select count(*) from ingest_event where name = ? and status = 'submitted'",
-                Integer.class, folder + "roads_" + suffix + ".geojson") == 2, Duration.ofSeconds(20),
+                Integer.class, folder + "roads_" + suffix + ".geojson") == 2, Duration.ofSeconds(120),
                 "the changed blob to be submitted again");
         String secondJob = jdbc.queryForObject("select job_id from ingest_blob where name = ?", String.class,
                 folder + "roads_" + suffix + ".geojson");
@@ -96,8 +96,13 @@ class BlobIngestIT extends IntegrationTest {
         Samples.upload(bronze, stem + ".shp", Samples.NC_SHP);
         Samples.upload(bronze, stem + ".shx", Path.of(base + ".shx"));
 
-        Map<String, Object> waiting = awaitEvent("counties_" + suffix + ".shp", "waiting");
-        assertThat((String) waiting.get("reason")).contains(".dbf").contains(".prj").doesNotContain(".shx");
+        // A listing between the two uploads records the .shp waiting for its .shx as well; the next one records
+        // the new reason. Wait for the state after both uploads, not for the first waiting event.
+        Map<String, Object> waiting = awaitValue(() -> jdbc.queryForList("select * from ingest_event where name = ? "
+                + "and status = 'waiting' and reason not like '%.shx%' order by event_id desc limit 1",
+                stem + ".shp"), rows -> !rows.isEmpty(), Duration.ofSeconds(120), "the .shp to wait for .dbf and .prj")
+                .get(0);
+        assertThat((String) waiting.get("reason")).contains(".dbf").contains(".prj");
         Samples.upload(bronze, stem + ".dbf", Path.of(base + ".dbf"));
         Samples.upload(bronze, stem + ".prj", Path.of(base + ".prj"));
 
@@ -122,8 +127,11 @@ class BlobIngestIT extends IntegrationTest {
 
         for (int i = 0; i < 5; i++) {
             String name = "points_" + i + "_" + suffix + ".csv";
-            awaitEvent(name, "submitted");
+            Map<String, Object> submitted = awaitEvent(name, "submitted");
             assertThat(eventCount(name)).as(name).isEqualTo(1);
+            // Ended here, so that their GDAL work does not run on into later tests (and their metrics).
+            assertThat(awaitEnded((String) submitted.get("job_id"), Duration.ofSeconds(120)).get("status")).as(name)
+                    .isEqualTo("completed");
         }
         assertThat(jdbc.queryForObject("select count(*) from job where parameters->>'blob_name' like ?",
                 Integer.class, folder + "points_%")).isEqualTo(5);
@@ -132,7 +140,7 @@ class BlobIngestIT extends IntegrationTest {
     private Map<String, Object> awaitEvent(String name, String status) {
         return awaitValue(() -> jdbc.queryForList("select * from ingest_event where name = ? and status = ? "
                 + "order by event_id desc limit 1", folder + name, status), rows -> !rows.isEmpty(),
-                Duration.ofSeconds(20), name + " to be " + status).get(0);
+                Duration.ofSeconds(120), name + " to be " + status).get(0);
     }
 
     private int eventCount(String name) {

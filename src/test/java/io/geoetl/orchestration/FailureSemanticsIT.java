@@ -11,6 +11,7 @@ import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
 import io.geoetl.IntegrationTest;
 import io.geoetl.config.QueueProperties;
+import io.geoetl.workflow.probe.ProbeGates;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -23,6 +24,9 @@ class FailureSemanticsIT extends IntegrationTest {
     @Autowired
     QueueProperties queueProperties;
 
+    @Autowired
+    ProbeGates gates;
+
     private final List<String> poisoned = new ArrayList<>();
 
     @Test
@@ -30,7 +34,7 @@ class FailureSemanticsIT extends IntegrationTest {
         String jobId = submit("hello_world", "{\"n\": 2, \"fail_keys\": [\"hello_1\"], \"failure_policy\": "
                 + "\"continue\", \"message\": \"" + unique("permanent") + "\"}");
 
-        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed_with_errors");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed_with_errors");
 
         Map<String, Object> task = jdbc.queryForMap("select attempt, status, error_details::text as error "
                 + "from task where task_id = ?", jobId.substring(0, 16) + "-s1-hello_1");
@@ -44,7 +48,7 @@ class FailureSemanticsIT extends IntegrationTest {
                 + "\"message\": \"" + unique("exhausted") + "\"}");
         String taskId = jobId.substring(0, 16) + "-s1-hello_0";
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(60));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("failed");
         assertThat(status.get("error_details").toString()).contains("gave up after 3 attempts");
@@ -53,7 +57,7 @@ class FailureSemanticsIT extends IntegrationTest {
         assertThat(jdbc.queryForObject("select jsonb_array_length(attempt_errors) from task where task_id = ?",
                 Integer.class, taskId)).isEqualTo(3);
         await(() -> poison(queueProperties.taskQueue()).stream().anyMatch(body -> body.contains(taskId)),
-                Duration.ofSeconds(10), "the exhausted task's message in the poison queue");
+                Duration.ofSeconds(60), "the exhausted task's message in the poison queue");
     }
 
     @Test
@@ -61,53 +65,51 @@ class FailureSemanticsIT extends IntegrationTest {
         String body = "this is not json " + unique("garbage");
         queues.getQueueClient(queueProperties.taskQueue()).sendMessage(body);
 
-        await(() -> poison(queueProperties.taskQueue()).contains(body), Duration.ofSeconds(15),
+        await(() -> poison(queueProperties.taskQueue()).contains(body), Duration.ofSeconds(60),
                 "the garbage message in the poison queue");
     }
 
     @Test
     void wrongShapeTaskMessageFailsTheRecoveredTaskThenGoesToPoison() {
-        String jobId = submit("hello_world", "{\"n\": 1, \"sleep_ms\": 4000, \"message\": \"" + unique("shape")
-                + "\"}");
-        String taskId = jobId.substring(0, 16) + "-s1-hello_0";
-        await(() -> "processing".equals(taskStatus(taskId)), Duration.ofSeconds(15), "the task to start");
-        String body = "{\"task\": \"" + taskId + "\"}";
+        try (ProbeGates.Gate gate = gates.create(unique("shape"))) {
+            // The task waits at its gate, so it is still running when the malformed message names it.
+            String jobId = submit("gate_probe", "{\"n\": 1, \"gate\": \"" + gate.name() + "\"}");
+            String taskId = jobId.substring(0, 16) + "-s1-wait_0";
+            await(() -> gate.waiting() == 1, Duration.ofSeconds(120), "the task to start");
+            String body = "{\"task\": \"" + taskId + "\"}";
 
-        queues.getQueueClient(queueProperties.taskQueue()).sendMessage(body);
+            queues.getQueueClient(queueProperties.taskQueue()).sendMessage(body);
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(30));
-        assertThat(status.get("status")).isEqualTo("failed");
-        assertThat(jdbc.queryForObject("select error_details->>'type' from task where task_id = ?", String.class,
-                taskId)).isEqualTo("malformed_message");
-        await(() -> poison(queueProperties.taskQueue()).contains(body), Duration.ofSeconds(10),
-                "the wrong-shape message in the poison queue");
+            Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
+            assertThat(status.get("status")).isEqualTo("failed");
+            assertThat(jdbc.queryForObject("select error_details->>'type' from task where task_id = ?", String.class,
+                    taskId)).isEqualTo("malformed_message");
+            await(() -> poison(queueProperties.taskQueue()).contains(body), Duration.ofSeconds(60),
+                    "the wrong-shape message in the poison queue");
+        }
     }
 
     @Test
     void wrongShapeJobMessageFailsTheRecoveredJobThenGoesToPoison() {
-        String jobId = submit("hello_world", "{\"n\": 1, \"sleep_ms\": 4000, \"message\": \"" + unique("jobshape")
-                + "\"}");
-        await(() -> "processing".equals(get("/api/jobs/status/" + jobId).body().get("status")),
-                Duration.ofSeconds(15), "the job to start");
-        String body = "{\"job_id\": \"" + jobId + "\", \"stage\": \"first\"}";
+        try (ProbeGates.Gate gate = gates.create(unique("jobshape"))) {
+            // The job's task waits at its gate, so the job is still running when the malformed message names it.
+            String jobId = submit("gate_probe", "{\"n\": 1, \"gate\": \"" + gate.name() + "\"}");
+            await(() -> gate.waiting() == 1, Duration.ofSeconds(120), "the job to start");
+            String body = "{\"job_id\": \"" + jobId + "\", \"stage\": \"first\"}";
 
-        queues.getQueueClient(queueProperties.jobQueue()).sendMessage(body);
+            queues.getQueueClient(queueProperties.jobQueue()).sendMessage(body);
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(30));
-        assertThat(status.get("status")).isEqualTo("failed");
-        assertThat(status.get("error_details").toString()).contains("malformed_message");
-        await(() -> poison(queueProperties.jobQueue()).contains(body), Duration.ofSeconds(10),
-                "the wrong-shape job message in the poison queue");
+            Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
+            assertThat(status.get("status")).isEqualTo("failed");
+            assertThat(status.get("error_details").toString()).contains("malformed_message");
+            await(() -> poison(queueProperties.jobQueue()).contains(body), Duration.ofSeconds(60),
+                    "the wrong-shape job message in the poison queue");
+        }
     }
 
     private List<String> poison(String queue) {
         QueueClient client = queues.getQueueClient(queueProperties.poisonQueue(queue));
         poisoned.addAll(QueueProbe.drain(client));
         return poisoned;
-    }
-
-    private String taskStatus(String taskId) {
-        return jdbc.queryForList("select status from task where task_id = ?", String.class, taskId).stream()
-                .findFirst().orElse("absent");
     }
 }

@@ -16,7 +16,7 @@ class HelloWorldIT extends IntegrationTest {
     void completesBothStagesAndEachReplyNamesItsPredecessor() {
         String jobId = submit("hello_world", "{\"n\": 3, \"message\": \"" + unique("three") + "\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(60));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("completed");
         assertThat(status.get("progress_percent")).isEqualTo(100.0);
@@ -46,7 +46,7 @@ class HelloWorldIT extends IntegrationTest {
         String jobId = submit("hello_world", "{\"n\": 4, \"fail_keys\": [\"hello_1\"], \"message\": \""
                 + unique("failfast") + "\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(60));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("failed");
         Map<String, Object> error = (Map<String, Object>) status.get("error_details");
@@ -67,7 +67,7 @@ class HelloWorldIT extends IntegrationTest {
         String jobId = submit("hello_world", "{\"n\": 5, \"failure_policy\": \"continue\", "
                 + "\"fail_keys\": [\"hello_0\", \"hello_3\"], \"message\": \"" + unique("continue") + "\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(60));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("completed_with_errors");
         List<Map<String, Object>> stages = (List<Map<String, Object>>) ((Map<String, Object>) status
@@ -85,7 +85,7 @@ class HelloWorldIT extends IntegrationTest {
         String jobId = submit("hello_world", "{\"n\": 4, \"failure_policy\": \"continue\", \"max_failure_ratio\": "
                 + "0.25, \"fail_keys\": [\"hello_0\", \"hello_1\"], \"message\": \"" + unique("ratio") + "\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(60));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("failed");
         assertThat(status.get("error_details").toString()).contains("2 failed of 4 tasks").contains("first: task");
@@ -95,7 +95,7 @@ class HelloWorldIT extends IntegrationTest {
     void zeroTaskStagesCompleteTheJob() {
         String jobId = submit("hello_world", "{\"n\": 0, \"message\": \"" + unique("empty") + "\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(30));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("completed");
         assertThat(jdbc.queryForList("select task_count from job_stage where job_id = ? order by stage",
@@ -107,7 +107,7 @@ class HelloWorldIT extends IntegrationTest {
         String jobId = submit("hello_world", "{\"n\": 2, \"fail_keys\": [\"hello_1\"], \"fail_attempts\": 2, "
                 + "\"fail_permanent\": false, \"message\": \"" + unique("transient") + "\"}");
 
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(60));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
 
         assertThat(status.get("status")).isEqualTo("completed");
         assertThat(jdbc.queryForObject("select attempt from task where task_id = ?", Integer.class,

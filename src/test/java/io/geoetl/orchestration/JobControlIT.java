@@ -8,46 +8,65 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.geoetl.IntegrationTest;
+import io.geoetl.config.EngineProperties;
+import io.geoetl.workflow.probe.ProbeGates;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /** Cancel, retry, retry-task, resubmit, the debug task view and the 409s of the state diagram. */
 class JobControlIT extends IntegrationTest {
 
     @Autowired
-    RunningTasks running;
+    ProbeGates gates;
+
+    @Autowired
+    EngineProperties engine;
 
     @Test
     @SuppressWarnings("unchecked")
-    void cancelStopsDispatchIgnoresLateCompletionsAndNeverReopens() {
-        String jobId = submit("hello_world", "{\"n\": 200, \"sleep_ms\": 500, \"message\": \"" + unique("cancel")
-                + "\"}");
-        await(() -> jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'processing'",
-                Integer.class, jobId) > 0, Duration.ofSeconds(15), "tasks to run");
+    @ExtendWith(OutputCaptureExtension.class)
+    void cancelStopsDispatchIgnoresLateCompletionsAndNeverReopens(CapturedOutput output) {
+        int n = 100;
+        try (ProbeGates.Gate gate = gates.create(unique("cancel"))) {
+            // No task can finish before the gate opens: the cancel lands while the first window of tasks runs
+            // or waits in the queue, and the rest were never dispatched.
+            String jobId = submit("gate_probe", "{\"n\": " + n + ", \"gate\": \"" + gate.name() + "\"}");
+            await(() -> gate.waiting() > 0, Duration.ofSeconds(120), "tasks to run");
 
-        Answer cancel = post("/api/jobs/" + jobId + "/cancel", "");
+            Answer cancel = post("/api/jobs/" + jobId + "/cancel", "");
 
-        assertThat(cancel.status()).isEqualTo(200);
-        assertThat(cancel.body().get("status")).isEqualTo("cancelled");
-        await(() -> running.count() == 0, Duration.ofSeconds(15), "running tasks to return");
-        Map<String, Object> status = get("/api/jobs/status/" + jobId).body();
-        assertThat(status.get("status")).isEqualTo("cancelled");
-        // The status document derives its counts from the stage counters: they must match the rows.
-        Map<String, Object> counted = new TreeMap<>();
-        jdbc.queryForList("select status, count(*)::int as tasks from task where job_id = ? and stage = 1 group by "
-                + "status", jobId).forEach(row -> counted.put((String) row.get("status"), row.get("tasks")));
-        assertThat(counted).containsKey("cancelled");
-        assertThat(((List<Map<String, Object>>) status.get("stages")).get(0).get("tasks_by_status"))
-                .isEqualTo(counted);
-        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status in ('pending', "
-                + "'queued', 'processing')", Integer.class, jobId)).isZero();
-        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2", Integer.class,
-                jobId)).isZero();
-        assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'completed'",
-                Integer.class, jobId)).isLessThan(200);
-        assertThat(post("/api/jobs/" + jobId + "/cancel", "").status()).isEqualTo(409);
-        assertThat(post("/api/jobs/" + jobId + "/retry", "").status()).isEqualTo(409);
-        assertThat(post("/api/jobs/" + jobId + "/resubmit", "").status()).isEqualTo(409);
+            assertThat(cancel.status()).isEqualTo(200);
+            assertThat(cancel.body().get("status")).isEqualTo("cancelled");
+            // No claim can succeed after the cancel: the tasks claimed by now are all that will ever run.
+            List<String> claimed = jdbc.queryForList("select task_id from task where job_id = ? and attempt > 0",
+                    String.class, jobId);
+            assertThat(claimed).isNotEmpty();
+            gate.open();
+            await(() -> claimed.stream().allMatch(taskId -> output.getOut().contains(
+                    "event=completion_discarded reason=stale_attempt task_id=" + taskId + " attempt=1")),
+                    Duration.ofSeconds(120), "the running tasks' late completions to be discarded");
+
+            Map<String, Object> status = get("/api/jobs/status/" + jobId).body();
+            assertThat(status.get("status")).isEqualTo("cancelled");
+            // The status document derives its counts from the stage counters: they must match the rows.
+            Map<String, Object> counted = new TreeMap<>();
+            jdbc.queryForList("select status, count(*)::int as tasks from task where job_id = ? group by status",
+                    jobId).forEach(row -> counted.put((String) row.get("status"), row.get("tasks")));
+            assertThat(counted).isEqualTo(Map.of("cancelled", n));
+            assertThat(((List<Map<String, Object>>) status.get("stages")).get(0).get("tasks_by_status"))
+                    .isEqualTo(counted);
+            // Dispatch stopped with the first window: the tasks behind it were never sent.
+            assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and queued_at is null",
+                    Integer.class, jobId)).isEqualTo(n - engine.dispatchWindow());
+            assertThat(jdbc.queryForObject("select count(*) from stage_transition where job_id = ?", Integer.class,
+                    jobId)).isZero();
+            assertThat(post("/api/jobs/" + jobId + "/cancel", "").status()).isEqualTo(409);
+            assertThat(post("/api/jobs/" + jobId + "/retry", "").status()).isEqualTo(409);
+            assertThat(post("/api/jobs/" + jobId + "/resubmit", "").status()).isEqualTo(409);
+        }
     }
 
     @Test
@@ -55,13 +74,13 @@ class JobControlIT extends IntegrationTest {
     void retryRequeuesTheFailedTasksAndTheJobCompletes() {
         String jobId = submit("hello_world", "{\"n\": 3, \"fail_keys\": [\"hello_1\"], \"fail_attempts\": 1, "
                 + "\"message\": \"" + unique("retry") + "\"}");
-        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("failed");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("failed");
         String taskId = jobId.substring(0, 16) + "-s1-hello_1";
 
         Answer retry = post("/api/jobs/" + jobId + "/retry", "");
 
         assertThat(retry.status()).isEqualTo(202);
-        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
         assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'completed'",
                 Integer.class, jobId)).isEqualTo(6);
         Map<String, Object> task = get("/api/debug/task/" + taskId).body();
@@ -77,14 +96,14 @@ class JobControlIT extends IntegrationTest {
     void retryTaskResumesACompletedWithErrorsJobAndPlansTheLaterStageAgain() {
         String jobId = submit("hello_world", "{\"n\": 3, \"failure_policy\": \"continue\", \"fail_keys\": "
                 + "[\"hello_0\"], \"fail_attempts\": 1, \"message\": \"" + unique("retry-task") + "\"}");
-        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed_with_errors");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed_with_errors");
         assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2", Integer.class,
                 jobId)).isEqualTo(2);
 
         Answer retry = post("/api/debug/retry-task/" + jobId.substring(0, 16) + "-s1-hello_0", "");
 
         assertThat(retry.status()).isEqualTo(202);
-        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
         assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and stage = 2 "
                 + "and status = 'completed'", Integer.class, jobId)).isEqualTo(3);
         assertThat(jdbc.queryForObject("select max(attempt) from task where job_id = ? and stage = 2",
@@ -96,13 +115,13 @@ class JobControlIT extends IntegrationTest {
     @Test
     void resubmitRunsAnEndedJobAgainAsANewGenerationKeepingTheOldTasks() {
         String jobId = submit("hello_world", "{\"n\": 2, \"message\": \"" + unique("resubmit") + "\"}");
-        assertThat(awaitEnded(jobId, Duration.ofSeconds(30)).get("status")).isEqualTo("completed");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
 
         Answer resubmit = post("/api/jobs/" + jobId + "/resubmit", "");
 
         assertThat(resubmit.status()).isEqualTo(202);
         assertThat(resubmit.body().get("generation")).isEqualTo(2);
-        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(30));
+        Map<String, Object> status = awaitEnded(jobId, Duration.ofSeconds(120));
         assertThat(status.get("status")).isEqualTo("completed");
         assertThat(status.get("generation")).isEqualTo(2);
         assertThat(jdbc.queryForObject("select count(*) from task_history where job_id = ? and generation = 1",

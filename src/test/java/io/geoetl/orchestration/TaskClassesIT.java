@@ -6,7 +6,7 @@ import java.time.Duration;
 
 import io.geoetl.IntegrationTest;
 import io.geoetl.config.EngineProperties;
-import io.geoetl.workflow.probe.PoolProbeWorkflow;
+import io.geoetl.workflow.probe.ProbeGates;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -16,19 +16,30 @@ class TaskClassesIT extends IntegrationTest {
     @Autowired
     EngineProperties engine;
 
+    @Autowired
+    ProbeGates gates;
+
     @Test
     void lightJobCompletesWhileTheHeavyPoolIsSaturatedAndHeavyWorkStaysWithinItsLimit() {
-        PoolProbeWorkflow.MOST_AT_ONCE.set(0);
-        String heavy = submit("pool_probe", "{\"n\": 6, \"sleep_ms\": 2500, \"message\": \"" + unique("heavy")
-                + "\"}");
-        await(() -> PoolProbeWorkflow.RUNNING.get() == engine.heavyThreads(), Duration.ofSeconds(20),
-                "the heavy pool to fill");
+        try (ProbeGates.Gate gate = gates.create(unique("heavy"))) {
+            // Six heavy tasks that cannot end before the gate opens: the heavy pool stays full until then.
+            String heavy = submit("pool_probe", "{\"n\": 6, \"gate\": \"" + gate.name() + "\"}");
+            await(() -> gate.waiting() == engine.heavyThreads(), Duration.ofSeconds(120), "the heavy pool to fill");
 
-        String light = submit("hello_world", "{\"n\": 5, \"message\": \"" + unique("light") + "\"}");
+            String light = submit("hello_world", "{\"n\": 5, \"message\": \"" + unique("light") + "\"}");
 
-        assertThat(awaitEnded(light, Duration.ofSeconds(20)).get("status")).isEqualTo("completed");
-        assertThat(get("/api/jobs/status/" + heavy).body().get("status")).isEqualTo("processing");
-        assertThat(awaitEnded(heavy, Duration.ofSeconds(60)).get("status")).isEqualTo("completed");
-        assertThat(PoolProbeWorkflow.MOST_AT_ONCE.get()).isEqualTo(engine.heavyThreads());
+            assertThat(awaitEnded(light, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
+            assertThat(get("/api/jobs/status/" + heavy).body().get("status")).isEqualTo("processing");
+            // The other heavy messages kept coming back while the pool was full, and none was let in.
+            assertThat(gate.arrived()).isEqualTo(engine.heavyThreads());
+            assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'processing'",
+                    Integer.class, heavy)).isEqualTo(engine.heavyThreads());
+
+            gate.open();
+
+            assertThat(awaitEnded(heavy, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
+            assertThat(gate.arrived()).isEqualTo(6);
+            assertThat(gate.mostAtOnce()).isEqualTo(engine.heavyThreads());
+        }
     }
 }

@@ -100,7 +100,7 @@ class ServiceBusWiringIT {
         String jobId = submitter.submit("hello_world", Map.of("n", 30, "message", "servicebus wiring " + Instant.now()))
                 .job().jobId();
 
-        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
         String status;
         do {
             Thread.sleep(50);

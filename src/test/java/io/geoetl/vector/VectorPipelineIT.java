@@ -344,7 +344,7 @@ class VectorPipelineIT extends IntegrationTest {
         assertThat(silver.getBlobClient(intermediate).exists()).isFalse();
         // A retry after the sweep says what happened and what to do.
         assertThat(post("/api/jobs/" + jobId + "/retry", "").status()).isEqualTo(202);
-        Map<String, Object> retried = awaitEnded(jobId, Duration.ofSeconds(60));
+        Map<String, Object> retried = awaitEnded(jobId, Duration.ofSeconds(120));
         assertThat(retried.get("error_details").toString()).contains("staging_removed", "resubmit the job");
     }
 

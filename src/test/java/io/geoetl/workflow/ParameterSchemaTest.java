@@ -53,6 +53,18 @@ class ParameterSchemaTest {
     }
 
     @Test
+    void optionalIntegerIsLeftOutWhenAbsentAndValidatedWhenGiven() {
+        ParameterSchema withOptional = ParameterSchema.of(ParameterField.integer("n", "count", 3L, 0, 10),
+                ParameterField.optionalInteger("k", "attempts", 0, 5));
+
+        assertThat(withOptional.canonicalize(Map.of())).containsExactly(Map.entry("n", 3L));
+        assertThat(withOptional.canonicalize(Map.of("k", 2))).containsEntry("k", 2L);
+        assertThatThrownBy(() -> withOptional.canonicalize(Map.of("k", 6))).isInstanceOf(BadRequestException.class)
+                .hasMessageContaining("'k'").hasMessageContaining("between 0 and 5");
+        assertThat(withOptional.jsonSchema()).containsEntry("required", List.of());
+    }
+
+    @Test
     void rejectsUnknownFieldsNamingThem() {
         assertThatThrownBy(() -> schema.canonicalize(Map.of("blob_name", "x", "colour", "red")))
                 .isInstanceOf(BadRequestException.class).hasMessageContaining("'colour'");

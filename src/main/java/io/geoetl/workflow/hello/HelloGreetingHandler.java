@@ -9,7 +9,7 @@ import io.geoetl.workflow.TaskHandler;
 import io.geoetl.workflow.TaskInput;
 import org.springframework.stereotype.Component;
 
-/** Stage 1 of hello_world: a greeting, with the job's failure and sleep knobs applied. */
+/** Stage 1 of hello_world: a greeting, with the job's failure, hang and sleep knobs applied. */
 @Component
 class HelloGreetingHandler implements TaskHandler {
 
@@ -22,6 +22,7 @@ class HelloGreetingHandler implements TaskHandler {
 
     @Override
     public Map<String, Object> handle(TaskInput input) throws Exception {
+        HelloKnobs.hang(input);
         HelloKnobs.sleep(input);
         Map<String, Object> job = input.jobParameters();
         List<?> failKeys = (List<?>) job.getOrDefault("fail_keys", List.of());

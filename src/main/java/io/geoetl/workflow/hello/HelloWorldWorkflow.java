@@ -38,7 +38,11 @@ class HelloWorldWorkflow implements Workflow {
                     + "(0: every attempt)", 0L, 0, 100),
             ParameterField.bool("fail_permanent", "failures are permanent (true) or transient and redelivered "
                     + "(false)", true),
-            ParameterField.integer("sleep_ms", "milliseconds each task sleeps", 0L, 0, 3_600_000));
+            ParameterField.integer("sleep_ms", "milliseconds each task sleeps", 0L, 0, 3_600_000),
+            // Optional, so that adding it left the job id of every existing hello_world submission unchanged.
+            ParameterField.optionalInteger("hang_attempts", "the first K attempts of every greeting hang until "
+                    + "interrupted (maximum task duration, shutdown) or killed, like a stuck worker; later attempts "
+                    + "run", 0, 100));
 
     private static final List<StageDefinition> STAGES = List.of(
             new StageDefinition("greet", HelloGreetingHandler.TYPE),
