@@ -183,8 +183,16 @@ public class StageCoordinator {
         error.put("message", "stage " + stage + " failed fast: task " + cause.get("task_id") + " failed");
         error.put("stage", stage);
         error.put("first_error", cause);
-        if (jobs.end(job.jobId(), job.generation(), JobStatus.FAILED, null, error)) {
+        // The job's end and its stage's end are one change: a status read between them showed a failed job
+        // whose failed stage had not ended.
+        boolean ended = Boolean.TRUE.equals(transaction.execute(status -> {
+            if (!jobs.end(job.jobId(), job.generation(), JobStatus.FAILED, null, error)) {
+                return false;
+            }
             jobs.stopStage(job.jobId(), job.generation(), stage);
+            return true;
+        }));
+        if (ended) {
             int cancelled = tasks.cancelEndedJobTasks(job.jobId(), "pending", "queued");
             log.info("event=job_ended job_id={} status=failed reason=fail_fast cancelled_tasks={}", job.jobId(),
                     cancelled);
