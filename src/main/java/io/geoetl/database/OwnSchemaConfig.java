@@ -1,6 +1,9 @@
 package io.geoetl.database;
 
+import java.util.Map;
+
 import io.geoetl.config.DatabaseProperties;
+import io.geoetl.config.StorageProperties;
 import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomizer;
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
@@ -17,9 +20,11 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class OwnSchemaConfig {
 
+    /** Also the migrations' placeholders: V007 backfills the registry of outputs from silver's blob URLs. */
     @Bean
-    FlywayConfigurationCustomizer flywayInOwnSchema(DatabaseProperties database) {
-        return configuration -> configuration.defaultSchema(database.schema()).schemas(database.schema());
+    FlywayConfigurationCustomizer flywayInOwnSchema(DatabaseProperties database, StorageProperties storage) {
+        return configuration -> configuration.defaultSchema(database.schema()).schemas(database.schema())
+                .placeholders(Map.of("silver_container", storage.silverContainer()));
     }
 
     @Bean

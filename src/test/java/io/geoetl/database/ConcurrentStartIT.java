@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import com.zaxxer.hikari.HikariDataSource;
 import io.geoetl.TestDatabases;
 import io.geoetl.config.DatabaseProperties;
+import io.geoetl.config.StorageProperties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,7 @@ class ConcurrentStartIT {
         JdbcTemplate asBefore = V005Database.recreate();
         OwnSchemaConfig config = new OwnSchemaConfig();
         DatabaseProperties database = new DatabaseProperties(SCHEMA);
+        StorageProperties storage = new StorageProperties(null, "bronze", "silver", List.of("bronze"));
         List<HikariDataSource> pools = new ArrayList<>();
         try {
             List<Callable<Void>> starts = new ArrayList<>();
@@ -44,7 +46,7 @@ class ConcurrentStartIT {
                 pools.add(pool);
                 starts.add(() -> {
                     FluentConfiguration flyway = Flyway.configure().dataSource(pool).locations("filesystem:sql");
-                    config.flywayInOwnSchema(database).customize(flyway);
+                    config.flywayInOwnSchema(database, storage).customize(flyway);
                     config.prepareSchemaThenMigrate(database).migrate(flyway.load());
                     return null;
                 });
@@ -57,7 +59,7 @@ class ConcurrentStartIT {
         assertThat(V005Database.locations(asBefore))
                 .containsExactlyInAnyOrderElementsOf(V005Database.tablesIn(SCHEMA));
         assertThat(asBefore.queryForList("select version from " + SCHEMA + ".flyway_schema_history order by "
-                + "installed_rank", String.class)).containsExactly("001", "002", "003", "004", "005", "006");
+                + "installed_rank", String.class)).containsExactly("001", "002", "003", "004", "005", "006", "007");
     }
 
     @Test
