@@ -183,9 +183,16 @@ public class StageCoordinator {
         error.put("message", "stage " + stage + " failed fast: task " + cause.get("task_id") + " failed");
         error.put("stage", stage);
         error.put("first_error", cause);
-        if (jobs.end(job.jobId(), job.generation(), JobStatus.FAILED, null, error)) {
+        // One transaction: a retry waits for the job row, so it never sees the job failed with its unfinished
+        // tasks not yet cancelled (it would reopen the job, and then lose the tasks it counted as open).
+        Integer cancelled = transaction.execute(status -> {
+            if (!jobs.end(job.jobId(), job.generation(), JobStatus.FAILED, null, error)) {
+                return null;
+            }
             jobs.stopStage(job.jobId(), job.generation(), stage);
-            int cancelled = tasks.cancelEndedJobTasks(job.jobId(), "pending", "queued");
+            return tasks.cancelEndedJobTasks(job.jobId(), "pending", "queued");
+        });
+        if (cancelled != null) {
             log.info("event=job_ended job_id={} status=failed reason=fail_fast cancelled_tasks={}", job.jobId(),
                     cancelled);
         }
