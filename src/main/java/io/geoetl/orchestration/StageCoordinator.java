@@ -183,17 +183,17 @@ public class StageCoordinator {
         error.put("message", "stage " + stage + " failed fast: task " + cause.get("task_id") + " failed");
         error.put("stage", stage);
         error.put("first_error", cause);
-        // The job's end and its stage's end are one change: a status read between them showed a failed job
-        // whose failed stage had not ended.
-        boolean ended = Boolean.TRUE.equals(transaction.execute(status -> {
+        // One transaction: a retry waits for the job row, so it never sees the job failed with its unfinished
+        // tasks not yet cancelled (it would reopen the job, and then lose the tasks it counted as open), and a
+        // status read never shows the job failed while the stage that failed it has not ended.
+        Integer cancelled = transaction.execute(status -> {
             if (!jobs.end(job.jobId(), job.generation(), JobStatus.FAILED, null, error)) {
-                return false;
+                return null;
             }
             jobs.stopStage(job.jobId(), job.generation(), stage);
-            return true;
-        }));
-        if (ended) {
-            int cancelled = tasks.cancelEndedJobTasks(job.jobId(), "pending", "queued");
+            return tasks.cancelEndedJobTasks(job.jobId(), "pending", "queued");
+        });
+        if (cancelled != null) {
             log.info("event=job_ended job_id={} status=failed reason=fail_fast cancelled_tasks={}", job.jobId(),
                     cancelled);
         }

@@ -2,14 +2,22 @@ package io.geoetl.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
 
 import io.geoetl.IntegrationTest;
 import io.geoetl.config.EngineProperties;
 import io.geoetl.workflow.probe.ProbeGates;
+import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -24,6 +32,12 @@ class JobControlIT extends IntegrationTest {
 
     @Autowired
     EngineProperties engine;
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     @SuppressWarnings("unchecked")
@@ -93,6 +107,51 @@ class JobControlIT extends IntegrationTest {
     }
 
     @Test
+    void whoeverSeesAFailFastJobFailedSeesItsUnfinishedTasksCancelled() throws Exception {
+        // More tasks than the dispatch window, every one failing, and no consumer yet: the last ones stay pending.
+        int n = engine.dispatchWindow() + 6;
+        String keys = IntStream.range(0, n).mapToObj(i -> "\"hello_" + i + "\"").collect(Collectors.joining(", "));
+        QueueConsumers.stop(camel, "-tasks");
+        try {
+            String jobId = submit("hello_world", "{\"n\": " + n + ", \"fail_keys\": [" + keys + "], "
+                    + "\"message\": \"" + unique("fail-fast-end") + "\"}");
+            await(() -> tasksIn(jobId, "pending") == 6, Duration.ofSeconds(120), "the tasks behind the window");
+            String held;
+            try (Connection test = dataSource.getConnection()) {
+                // The test holds one task that was never dispatched: the fail-fast end cannot cancel it (and so
+                // cannot finish) until the test lets go.
+                test.setAutoCommit(false);
+                try (PreparedStatement hold = test.prepareStatement("select task_id from task where job_id = ? "
+                        + "and status = 'pending' limit 1 for update")) {
+                    hold.setString(1, jobId);
+                    ResultSet row = hold.executeQuery();
+                    assertThat(row.next()).isTrue();
+                    held = row.getString(1);
+                }
+                QueueConsumers.startAll(camel);
+                await(() -> jdbc.queryForObject("select count(*) from pg_stat_activity where datname = "
+                        + "current_database() and wait_event_type = 'Lock' and query like 'update task set status = "
+                        + "''cancelled''%'", Integer.class) >= 1, Duration.ofSeconds(120),
+                        "the fail-fast end to wait for the held task");
+
+                // A retry reads the job and then its tasks: failed may only show with nothing left open, or the
+                // retry reopens the job and the cancellation then takes tasks it counted as open (a stuck job).
+                assertThat(jdbc.queryForObject("select count(*) from job j where j.job_id = ? and j.status = "
+                        + "'failed' and exists (select 1 from task t where t.job_id = j.job_id and t.status in "
+                        + "('pending', 'queued'))", Integer.class, jobId)).isZero();
+                test.rollback();
+            }
+
+            assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("failed");
+            assertThat(jdbc.queryForObject("select status from task where task_id = ?", String.class, held))
+                    .isEqualTo("cancelled");
+            assertThat(tasksIn(jobId, "pending") + tasksIn(jobId, "queued")).isZero();
+        } finally {
+            QueueConsumers.startAll(camel);
+        }
+    }
+
+    @Test
     void retryTaskResumesACompletedWithErrorsJobAndPlansTheLaterStageAgain() {
         String jobId = submit("hello_world", "{\"n\": 3, \"failure_policy\": \"continue\", \"fail_keys\": "
                 + "[\"hello_0\"], \"fail_attempts\": 1, \"message\": \"" + unique("retry-task") + "\"}");
@@ -130,6 +189,11 @@ class JobControlIT extends IntegrationTest {
                 + "and status = 'completed'", Integer.class, jobId)).isEqualTo(4);
         assertThat(jdbc.queryForObject("select count(*) from stage_transition where job_id = ?", Integer.class,
                 jobId)).isEqualTo(4);
+    }
+
+    private int tasksIn(String jobId, String status) {
+        return jdbc.queryForObject("select count(*) from task where job_id = ? and status = ?", Integer.class, jobId,
+                status);
     }
 
     @Test

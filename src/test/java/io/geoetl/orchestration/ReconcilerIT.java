@@ -22,7 +22,6 @@ import com.azure.storage.queue.models.QueueMessageItem;
 import io.geoetl.IntegrationTest;
 import io.geoetl.config.QueueProperties;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Route;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -215,21 +214,10 @@ class ReconcilerIT extends IntegrationTest {
     }
 
     private void stopConsumers(String queueSuffix) throws Exception {
-        for (String id : consumerRouteIds()) {
-            if (camel.getRoute(id).getEndpoint().getEndpointUri().contains(queueSuffix + "?")) {
-                camel.getRouteController().stopRoute(id);
-            }
-        }
+        QueueConsumers.stop(camel, queueSuffix);
     }
 
     private void startConsumers() throws Exception {
-        for (String id : consumerRouteIds()) {
-            camel.getRouteController().startRoute(id);
-        }
-    }
-
-    private List<String> consumerRouteIds() {
-        return camel.getRoutes().stream().filter(route -> route.getEndpoint().getEndpointUri()
-                .startsWith("azure-storage-queue:")).map(Route::getRouteId).toList();
+        QueueConsumers.startAll(camel);
     }
 }
