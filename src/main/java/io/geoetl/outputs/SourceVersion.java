@@ -1,7 +1,6 @@
 package io.geoetl.outputs;
 
 import java.time.OffsetDateTime;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,13 +8,10 @@ import io.geoetl.storage.BlobStore.BlobInfo;
 
 /**
  * The version of a source blob a job read: its container and name, ETag and last-modified time.
- * Versions of one blob are ordered by last-modified time, then ETag, so that the order does not depend
- * on which job finishes first.
+ * Versions of one blob are ordered by last-modified time, so that the order does not depend on which
+ * job finishes first.
  */
 public record SourceVersion(String container, String blob, String etag, OffsetDateTime modified) {
-
-    private static final Comparator<SourceVersion> ORDER = Comparator.comparing(SourceVersion::modified)
-            .thenComparing(SourceVersion::etag, Comparator.nullsFirst(Comparator.naturalOrder()));
 
     public static SourceVersion of(String container, BlobInfo blob) {
         return new SourceVersion(container, blob.name(), blob.etag(), blob.lastModified());
@@ -43,11 +39,14 @@ public record SourceVersion(String container, String blob, String etag, OffsetDa
     }
 
     /**
-     * True when this version is strictly older than {@code other} (of the same blob). A version without a
-     * modification time (read before versions were recorded) is never called older: nothing says it is.
+     * True when this version is strictly older than {@code other} (of the same blob): modified earlier.
+     * Blob storage gives modification times to the second, and ETags are not ordered (Azurite's are
+     * random), so two versions written in the same second cannot be ordered: neither is called older,
+     * and the later write wins. A version without a modification time (read before versions were
+     * recorded) is never called older either: nothing says it is.
      */
     public boolean olderThan(SourceVersion other) {
-        return modified != null && other.modified != null && ORDER.compare(this, other) < 0;
+        return modified != null && other.modified != null && modified.isBefore(other.modified);
     }
 
     /**
