@@ -5,8 +5,8 @@
 --    data schema is never dropped, replaced or appended to;
 --  * a target (table or item) belongs to one source (container + blob): another source mapping to the
 --    same name fails with target_owned_by_other_source unless the job says overwrite: true;
---  * writes of the same source are ordered by the version they carry (last-modified, then ETag): an
---    older version that finishes late never replaces a newer one;
+--  * writes of the same source are ordered by the version they carry (the blob's last-modified time):
+--    an older version that finishes late never replaces a newer one;
 --  * unpublish deletes only the blobs geoetl wrote for the item, and none another item still uses.
 
 -- One row per output target. target_name is "schema.table" for a table and "collection/item" for an
