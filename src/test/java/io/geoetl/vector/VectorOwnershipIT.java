@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ class VectorOwnershipIT extends IntegrationTest {
         upload(table + ".csv", points(3));
         Map<String, Object> older = run("{\"blob_name\": \"" + prefix + table + ".csv\"}");
         Map<String, Object> olderPrepared = stageOneResult(older);
-        upload(table + ".csv", points(5));
+        uploadNewerVersion(table + ".csv", points(5));
         Map<String, Object> newer = run("{\"blob_name\": \"" + prefix + table + ".csv\", \"source_etag\": \"v2\"}");
         assertThat(newer.get("status")).as(newer.toString()).isEqualTo("completed");
         assertThat(rows(table)).isEqualTo(5);
@@ -212,6 +213,19 @@ class VectorOwnershipIT extends IntegrationTest {
 
     private void upload(String name, String content) throws Exception {
         uploadAs(prefix + name, content);
+    }
+
+    /**
+     * Uploads a version of the blob that is newer than the one there: versions are ordered by their
+     * last-modified time, which has whole seconds, so the upload waits for the clock to pass the current
+     * version's second (two writes within one second are not ordered, and the later one wins).
+     */
+    private void uploadNewerVersion(String name, String content) throws Exception {
+        OffsetDateTime current = bronze.getBlobClient(prefix + name).getProperties().getLastModified();
+        await(() -> OffsetDateTime.now().isAfter(current.plusSeconds(1)), Duration.ofSeconds(10),
+                "the clock to pass the current version's second");
+        upload(name, content);
+        assertThat(bronze.getBlobClient(prefix + name).getProperties().getLastModified()).isAfter(current);
     }
 
     private void uploadAs(String blobName, String content) throws Exception {
