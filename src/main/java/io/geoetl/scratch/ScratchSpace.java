@@ -15,6 +15,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,11 +29,15 @@ import java.util.stream.Stream;
  * The lock is a POSIX record lock (Java's {@link FileChannel#lock()}), which the kernel drops when the
  * process dies, however it dies. It is taken before the folder gets its final name (created as
  * {@code .new}, locked, then renamed), so no sweeping process ever sees a live folder without its lock.
+ * A normal exit deletes the folder (and its lock file) unless a task left files in it; such a folder,
+ * without its lock file, is removed once no process of its id runs.
  */
 public final class ScratchSpace {
 
     /** Names of process folders; anything else in the temp folder is not geoetl's to judge. */
     static final Pattern PROCESS_FOLDER = Pattern.compile("geoetl-p\\d+-[a-z0-9]{12}");
+    /** A process folder, or one still being made ({@code .new}); group 1 is the owner's process id. */
+    private static final Pattern ANY_PROCESS_FOLDER = Pattern.compile("geoetl-p(\\d+)-[a-z0-9]{12}(\\.new)?");
     static final String LOCK_FILE = "lock";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -110,18 +115,22 @@ public final class ScratchSpace {
 
     /**
      * Removes the folders of dead geoetl processes beside this one: those whose lock can be taken. A
-     * folder whose lock another process holds is left as it is, and so is anything whose lock file is
-     * missing (not made by this scheme, or being removed by another process right now). Returns the
-     * folders removed.
+     * folder whose lock another process holds is left as it is. A folder without a lock file (a process
+     * that exited while a task still had files, whose lock file the JVM deleted on exit; one killed while
+     * making its folder) is removed only when no process of its id runs. Returns the folders removed.
      */
     public List<Path> removeLeftovers() {
         List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent,
-                path -> PROCESS_FOLDER.matcher(path.getFileName().toString()).matches())) {
+                path -> ANY_PROCESS_FOLDER.matcher(path.getFileName().toString()).matches())) {
             for (Path sibling : siblings) {
-                // Never open our own lock file: closing any channel on it would drop this process's lock.
-                if (!sibling.equals(root) && removeIfDead(sibling)) {
-                    removed.add(sibling);
+                try {
+                    // Never open our own lock file: closing any channel on it would drop this process's lock.
+                    if (!sibling.equals(root) && removeIfDead(sibling)) {
+                        removed.add(sibling);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    // Another process may be removing the same folder: what one sweep leaves, the next takes.
                 }
             }
         } catch (IOException e) {
@@ -131,6 +140,14 @@ public final class ScratchSpace {
     }
 
     private static boolean removeIfDead(Path folder) throws IOException {
+        if (!Files.exists(folder.resolve(LOCK_FILE))) {
+            Matcher owner = ANY_PROCESS_FOLDER.matcher(folder.getFileName().toString());
+            if (!owner.matches() || ProcessHandle.of(Long.parseLong(owner.group(1))).isPresent()) {
+                return false;
+            }
+            deleteTree(folder);
+            return true;
+        }
         try (FileChannel channel = FileChannel.open(folder.resolve(LOCK_FILE), StandardOpenOption.WRITE)) {
             FileLock lock;
             try {

@@ -68,6 +68,26 @@ class ScratchSpaceTest {
     }
 
     @Test
+    void aFolderWithoutItsLockIsRemovedOnlyWhenNoProcessOfItsIdRuns() throws Exception {
+        // A process that exited while a task still had files: the JVM deleted its lock file, not the folder.
+        Path exited = Files.createDirectories(temp.resolve("geoetl-p999999999-exited000000").resolve("geoetl-task-1"))
+                .getParent();
+        // A process killed while making its folder.
+        Path unfinished = Files.createDirectories(temp.resolve("geoetl-p999999998-unfinished00.new"));
+        // A lockless folder named after a running process (this one): not judged dead.
+        Path running = Files.createDirectories(temp.resolve("geoetl-p" + ProcessHandle.current().pid()
+                + "-running00000"));
+        ScratchSpace mine = ScratchSpace.open(temp);
+
+        assertThat(mine.removeLeftovers()).containsExactlyInAnyOrder(exited, unfinished);
+
+        assertThat(exited).doesNotExist();
+        assertThat(unfinished).doesNotExist();
+        assertThat(running).isDirectory();
+        mine.close();
+    }
+
+    @Test
     void twoSpacesInOneFolderGetTheirOwnLockedFolders() throws Exception {
         ScratchSpace first = ScratchSpace.open(temp);
         ScratchSpace second = ScratchSpace.open(temp);
