@@ -47,6 +47,8 @@ class ScratchCleanupIT {
                 assertThat(own).hasSize(1);
                 assertThat(own.get(0).resolve("lock")).exists();
             }
+        } finally {
+            Files.deleteIfExists(liveTask);
         }
     }
 }
