@@ -1,7 +1,8 @@
 """Stage 1 of process_vector: open a vector file, check it, and let GDAL translate it in one pass.
 
 Usage: vector_prepare.py SOURCE OUTPUT REPORT.json OPTIONS_JSON
-OPTIONS_JSON: {"drivers": [...], "layer": name|null, "open_options": [...], "source_crs": str|null}
+OPTIONS_JSON: {"drivers": [...], "layer": name|null, "open_options": [...], "source_crs": str|null,
+               "max_feature_bytes": int}
 
 Only the allowed drivers may open SOURCE. OUTPUT is GDAL's PGDump of the layer as "data" with
 PG_USE_COPY: EPSG:4326, 2D, curves linearized, promoted to Multi, geometry column "geom", hex EWKB; OUTPUT may be
@@ -9,6 +10,8 @@ PG_USE_COPY: EPSG:4326, 2D, curves linearized, promoted to Multi, geometry colum
 Exit 2 with a message on stderr for bad input.
 """
 import json
+import math
+import re
 import sys
 
 from osgeo import gdal, ogr
@@ -23,6 +26,53 @@ def fail(message):
 
 
 DIMENSION_SAMPLE = 10000
+
+# GDAL's GeoJSON reader parses a whole feature into memory before converting it, and refuses one whose parsed
+# form exceeds OGR_GEOJSON_MAX_OBJ_SIZE (MB; 200 by default). The parsed form is 11 to 12 times the feature's
+# WKB (measured with GDAL 3.6: polygons of 0.96 and 1.6 MB as WKB need 11 and 17 MB). At 16 times geoetl's
+# limit GDAL reads every feature geoetl accepts, and refuses only features geoetl would refuse anyway.
+GEOJSON_PARSE_FACTOR = 16
+SETTING = "GEOETL_VECTOR_MAX_FEATURE_BYTES"
+
+# GDAL's messages, kept for the one that explains a failure better than the exception's (the last) message.
+gdal_messages = []
+
+
+def record_message(_class, _number, message):
+    gdal_messages.append(message)
+
+
+def geojson_limit_message(options, feature=None):
+    """None, or the clear message when GDAL's GeoJSON reader refused a feature for its size."""
+    message = next((m for m in gdal_messages if "OGR_GEOJSON_MAX_OBJ_SIZE" in m), None)
+    if message is None:
+        return None
+    where = re.search(r"line (\d+), character (\d+)", message)
+    subject = (f"feature {feature}" if feature is not None
+               else f"a feature (at line {where.group(1)}, character {int(where.group(2)):,} of the file)" if where
+               else "a feature")
+    limit = options["max_feature_bytes"]
+    return (f"{subject} is too large for GDAL's GeoJSON reader: parsing a feature may take "
+            f"{geojson_limit_mb(limit)} MB, {GEOJSON_PARSE_FACTOR} times the limit of {limit:,} bytes a feature "
+            f"({SETTING}); simplify or split it, or raise the limit")
+
+
+def geojson_limit_mb(max_feature_bytes):
+    return max(1, math.ceil(GEOJSON_PARSE_FACTOR * max_feature_bytes / (1 << 20)))
+
+
+def failing_feature(layer):
+    """The number (from 1) of the first feature the layer cannot read: a second pass, on failure only."""
+    definition = layer.GetLayerDefn()
+    layer.SetIgnoredFields([definition.GetFieldDefn(i).GetName() for i in range(definition.GetFieldCount())])
+    layer.ResetReading()
+    count = 0
+    try:
+        for _ in layer:
+            count += 1
+    except RuntimeError:
+        return count + 1
+    return None
 
 
 def sample_geometries(layer, limit):
@@ -49,7 +99,8 @@ def open_layer(source, options, open_options):
         dataset = gdal.OpenEx(source, gdal.OF_VECTOR | gdal.OF_READONLY,
                               allowed_drivers=options["drivers"], open_options=open_options)
     except RuntimeError as error:
-        fail(f"cannot open as a vector file ({', '.join(options['drivers'])}): {error}")
+        fail(geojson_limit_message(options)
+             or f"cannot open as a vector file ({', '.join(options['drivers'])}): {error}")
     if dataset is None or dataset.GetLayerCount() == 0:
         fail("the file holds no vector layer")
     names = [dataset.GetLayerByIndex(i).GetName() for i in range(dataset.GetLayerCount())]
@@ -61,6 +112,10 @@ def open_layer(source, options, open_options):
 
 def main():
     source, output, report, options = sys.argv[1], sys.argv[2], sys.argv[3], json.loads(sys.argv[4])
+    gdal.SetConfigOption("OGR_GEOJSON_MAX_OBJ_SIZE", str(geojson_limit_mb(options["max_feature_bytes"])))
+    # Errors still raise (UseExceptions); the handler keeps their messages, and stops warnings reaching
+    # stderr ahead of this script's own message.
+    gdal.PushErrorHandler(record_message)
     open_options = options.get("open_options") or []
     dataset, names, layer = open_layer(source, options, open_options)
     geometry_names = next((option.split("=", 1)[1].split(",") for option in open_options
@@ -117,6 +172,9 @@ def main():
     try:
         gdal.VectorTranslate(output, dataset, options=args + [layer_name])
     except RuntimeError as error:
+        if geojson_limit_message(options):
+            # GeoJSONSeq reads as it goes: the features before the refused one were translated.
+            fail(geojson_limit_message(options, failing_feature(layer)))
         fail(f"GDAL could not translate layer '{layer_name}': {error}")
 
     authority = None

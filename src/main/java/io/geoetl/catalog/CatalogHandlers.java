@@ -15,17 +15,21 @@ class CatalogHandlers {
     static final String CATALOG = "catalog_blob";
     static final String REFRESH = "collection_refresh";
 
-    /** list_container stage 2: gdalinfo / OGR metadata of one file. */
+    /**
+     * list_container stage 2: gdalinfo / OGR metadata of one file. Heavy, like catalog_blob: the whole
+     * file is downloaded and read (statistics over every pixel, a pass over every feature), so a listing of
+     * thousands of files must not run sixteen of these at once beside the raster and vector pipelines.
+     */
     @Bean
     TaskHandler fileMetadataHandler(CatalogService catalog) {
-        return TaskHandler.of(METADATA, TaskClass.LIGHT, input -> catalog.describe(
+        return TaskHandler.of(METADATA, TaskClass.HEAVY, input -> catalog.describe(
                 (String) input.jobParameters().get("container"), (String) input.parameters().get("blob_name")));
     }
 
-    /** catalog_file and sync_container stage 2: one blob becomes one STAC Item. */
+    /** catalog_file and sync_container stage 2: one blob becomes one STAC Item (GDAL over the whole file: heavy). */
     @Bean
     TaskHandler catalogBlobHandler(CatalogService catalog) {
-        return TaskHandler.of(CATALOG, TaskClass.LIGHT, input -> {
+        return TaskHandler.of(CATALOG, TaskClass.HEAVY, input -> {
             Map<String, Object> job = input.jobParameters();
             String blobName = input.parameters().containsKey("blob_name")
                     ? (String) input.parameters().get("blob_name") : (String) job.get("blob_name");
@@ -37,7 +41,7 @@ class CatalogHandlers {
         });
     }
 
-    /** sync_container stage 3: the collection's extent and summaries from its items. */
+    /** sync_container stage 3: the collection's extent and summaries from its items (the database only: light). */
     @Bean
     TaskHandler collectionRefreshHandler(CatalogService catalog) {
         return TaskHandler.of(REFRESH, TaskClass.LIGHT, input -> catalog.refreshCollection(

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.geoetl.scratch.ScratchSpace;
 import io.geoetl.storage.BlobStore;
 import io.geoetl.storage.BlobStore.BlobInfo;
 
@@ -24,7 +25,8 @@ public final class WorkDir implements AutoCloseable {
 
     public static WorkDir create() {
         try {
-            return new WorkDir(Files.createTempDirectory("geoetl-task-"));
+            // Inside this process's scratch folder, so that a restart can tell its leftovers from a live process's.
+            return new WorkDir(ScratchSpace.current().newFolder("geoetl-task-"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

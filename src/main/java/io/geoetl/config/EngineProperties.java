@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param dispatchWindow    task messages in flight (queued or processing) per job at most
  * @param insertBatchSize   tasks per batched INSERT when a stage opens
- * @param lightThreads      worker threads for light tasks (hello, metadata)
- * @param heavyThreads      worker threads for heavy tasks (GDAL, loads); bounded by the cores
+ * @param lightThreads      worker threads for light tasks (hello, listings, database-only steps)
+ * @param heavyThreads      worker threads for heavy tasks (GDAL over whole files, loads); bounded by the cores
  * @param maxTaskDuration   a task running longer is interrupted (its process killed) and fails
  * @param sweepInterval     how often the dispatcher sweep tops up every job's window
  * @param reconcileInterval how often the reconciler looks for lost messages and missed advances

@@ -19,6 +19,7 @@ import io.geoetl.error.GeoetlException;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.metrics.GeoetlMetrics;
 import io.geoetl.orchestration.Json;
+import io.geoetl.scratch.ScratchSpace;
 import org.springframework.stereotype.Component;
 
 /**
@@ -233,9 +234,9 @@ public class Gdal {
 
     private static Path extract(String resource) {
         try (InputStream in = Gdal.class.getResourceAsStream(resource)) {
-            Path target = Files.createTempFile("geoetl-", "-" + Path.of(resource).getFileName());
+            // In this process's scratch folder (deleted on exit; after a kill, by the next start).
+            Path target = ScratchSpace.current().newFile("geoetl-", "-" + Path.of(resource).getFileName());
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
-            target.toFile().deleteOnExit();
             return target;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -30,7 +31,10 @@ import io.geoetl.error.PermanentTaskException;
  * mixed, collections and curves are refused, and any single-part geometry left is wrapped as a
  * one-part Multi geometry so that the table holds one type;</li>
  * <li>each kept row gets a sequential fid in front, and every {@code chunkSize} rows the byte offset
- * is recorded: a chunk is a fid range and a byte range of the file.</li>
+ * is recorded: a chunk is a fid range and a byte range of the file;</li>
+ * <li>a feature larger than {@code maxFeatureBytes} (its geometry as WKB plus its attribute text) fails
+ * the load, naming the feature: one row is held in memory here and one value in PostgreSQL, and
+ * neither may grow with whatever a file holds.</li>
  * </ul>
  * The rows are zstd-compressed, one frame per chunk, so that a chunk's byte range decompresses on its
  * own (and {@code zstd -dc} reads the whole blob): hex EWKB shrinks 4-5 times, and the intermediate
@@ -98,18 +102,24 @@ final class CopyIntermediate {
     private CopyIntermediate() {
     }
 
+    /** Where the feature-size limit is set, for the messages that name it. */
+    static final String MAX_FEATURE_SETTING = "GEOETL_VECTOR_MAX_FEATURE_BYTES";
+
     /**
      * Reads GDAL's dump from {@code dump} and writes the compressed intermediate to {@code out}, which it
      * leaves open.
      */
-    static Result write(InputStream dump, OutputStream out, long chunkSize) throws IOException {
+    static Result write(InputStream dump, OutputStream out, long chunkSize, long maxFeatureBytes) throws IOException {
         CountingOutputStream counted = new CountingOutputStream(out);
         ZstdOutputStreamNoFinalizer frames = new ZstdOutputStreamNoFinalizer(counted, ZSTD_LEVEL);
         try (frames) {
             // A flush ends the frame: the writer flushes exactly at chunk ends.
             frames.setCloseFrameOnFlush(true);
-            return new Writer(new CopyLineReader(dump), new BufferedOutputStream(frames, 1 << 16), counted, chunkSize)
-                    .run();
+            // A row holds the geometry as hex (two characters a byte): no row of an acceptable feature is longer
+            // than twice the limit, so the reader need never hold more.
+            int maxRow = (int) Math.min(Integer.MAX_VALUE - 64, 2 * maxFeatureBytes + 64);
+            return new Writer(new CopyLineReader(dump, maxRow), new BufferedOutputStream(frames, 1 << 16), counted,
+                    chunkSize, maxFeatureBytes).run();
         }
     }
 
@@ -147,6 +157,7 @@ final class CopyIntermediate {
         private final OutputStream out;
         private final CountingOutputStream compressed;
         private final long chunkSize;
+        private final long maxFeatureBytes;
         private final List<Column> columns = new ArrayList<>();
         private final List<Chunk> chunks = new ArrayList<>();
         private final TreeSet<String> families = new TreeSet<>();
@@ -161,14 +172,38 @@ final class CopyIntermediate {
         private long features;
         private long missing;
 
-        Writer(CopyLineReader reader, OutputStream out, CountingOutputStream compressed, long chunkSize) {
+        Writer(CopyLineReader reader, OutputStream out, CountingOutputStream compressed, long chunkSize,
+                long maxFeatureBytes) {
             this.reader = reader;
             this.out = out;
             this.compressed = compressed;
             this.chunkSize = chunkSize;
+            this.maxFeatureBytes = maxFeatureBytes;
         }
 
         Result run() throws IOException {
+            try {
+                return rows();
+            } catch (CopyLineReader.RowTooLongException e) {
+                throw tooLarge(sourceFeatures + 1, null);
+            }
+        }
+
+        /**
+         * The feature-size refusal: feature {@code feature} (counted from 1 in the file's order, as GDAL
+         * read it) with its size when known (a row too long to hold has none).
+         */
+        private PermanentTaskException tooLarge(long feature, Long bytes) {
+            String limit = String.format(Locale.ROOT, "%,d", maxFeatureBytes);
+            return new PermanentTaskException("feature_too_large", "feature " + feature + (bytes == null
+                    ? " is larger than the limit of " + limit + " bytes a feature (geometry as WKB plus attribute text, "
+                            + MAX_FEATURE_SETTING + ")"
+                    : " is " + String.format(Locale.ROOT, "%,d", bytes) + " bytes (geometry as WKB plus attribute "
+                            + "text), above the limit of " + limit + " bytes a feature (" + MAX_FEATURE_SETTING + ")")
+                    + ": simplify or split it, or raise the limit");
+        }
+
+        private Result rows() throws IOException {
             List<String> copyColumns = null;
             while (copyColumns == null && reader.next()) {
                 String line = reader.text();
@@ -233,6 +268,11 @@ final class CopyIntermediate {
             int length = reader.length();
             int start = fieldStart(line, length, geometryField);
             int end = fieldEnd(line, length, start);
+            // Hex EWKB is two characters a byte; the rest of the row is attribute text (and separators).
+            long featureBytes = length - (end - start) + (end - start) / 2;
+            if (featureBytes > maxFeatureBytes) {
+                throw tooLarge(sourceFeatures, featureBytes);
+            }
             int kind = geometry(line, start, end);
             if (kind == MISSING) {
                 missing++;

@@ -8,13 +8,23 @@ import java.util.Arrays;
 
 /**
  * COPY text rows, one at a time, from a stream: a row ends at a newline that no backslash escapes
- * (GDAL writes a newline inside a value as backslash + newline).
+ * (GDAL writes a newline inside a value as backslash + newline). A row longer than the reader's limit
+ * is not held in memory: reading stops with {@link RowTooLongException}.
  */
 final class CopyLineReader {
+
+    /** A row longer than the limit: the heap never holds more than the limit of one row. */
+    static final class RowTooLongException extends IOException {
+
+        RowTooLongException(int limit) {
+            super("a row of more than " + limit + " bytes");
+        }
+    }
 
     private static final byte[] NEWLINE = {'\n'};
 
     private final InputStream in;
+    private final int maxLength;
     private final byte[] buffer = new byte[1 << 16];
     private int position;
     private int limit;
@@ -22,7 +32,12 @@ final class CopyLineReader {
     private int length;
 
     CopyLineReader(InputStream in) {
+        this(in, Integer.MAX_VALUE - 64);
+    }
+
+    CopyLineReader(InputStream in, int maxLength) {
         this.in = in;
+        this.maxLength = maxLength;
     }
 
     boolean next() throws IOException {
@@ -58,9 +73,12 @@ final class CopyLineReader {
         }
     }
 
-    private void append(byte[] source, int from, int count) {
+    private void append(byte[] source, int from, int count) throws RowTooLongException {
+        if ((long) length + count > maxLength) {
+            throw new RowTooLongException(maxLength);
+        }
         if (length + count > line.length) {
-            line = Arrays.copyOf(line, Math.max(line.length * 2, length + count));
+            line = Arrays.copyOf(line, (int) Math.min(maxLength, Math.max(2L * line.length, length + count)));
         }
         System.arraycopy(source, from, line, length, count);
         length += count;

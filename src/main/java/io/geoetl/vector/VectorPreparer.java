@@ -80,6 +80,7 @@ class VectorPreparer {
             options.put("layer", job.get("layer"));
             options.put("open_options", openOptions(source, job));
             options.put("source_crs", job.get("source_crs"));
+            options.put("max_feature_bytes", properties.maxFeatureBytes());
             // A folder per run: a resubmit must not rewrite the file the table's item points at.
             String intermediateBlob = "_intermediate/" + runFolder + "/" + job.get("target_table") + ".pgcopy.zst";
             Path layerReport = work.root().resolve("layer.json");
@@ -90,12 +91,12 @@ class VectorPreparer {
             BlockUploadStream upload = blobs.openUpload(storage.silverContainer(), intermediateBlob);
             try {
                 written = gdal.translateVector(source, layerReport, Json.write(options), TIMEOUT,
-                        rows -> CopyIntermediate.write(rows, upload, chunkSize));
+                        rows -> CopyIntermediate.write(rows, upload, chunkSize, properties.maxFeatureBytes()));
                 upload.close();
             } catch (RuntimeException | InterruptedException | IOException e) {
                 upload.abandon();
                 upload.close();
-                throw e;
+                throw featureTooLarge(e);
             }
             seconds.lap("translate_and_upload");
             if (written.features() == 0) {
@@ -127,6 +128,18 @@ class VectorPreparer {
             report.put("chunks", written.chunks().stream().map(CopyIntermediate.Chunk::toMap).toList());
             return report;
         }
+    }
+
+    /**
+     * GDAL's GeoJSON reader refuses a feature too large to parse before geoetl sees it; the helper says so
+     * naming geoetl's setting, and the failure gets the same code as geoetl's own refusal.
+     */
+    private static Exception featureTooLarge(Exception error) {
+        if (error instanceof PermanentTaskException permanent && "invalid_vector".equals(permanent.code())
+                && permanent.getMessage().contains(CopyIntermediate.MAX_FEATURE_SETTING)) {
+            return new PermanentTaskException("feature_too_large", permanent.getMessage());
+        }
+        return error;
     }
 
     /** The file GDAL should open: a zip or kmz is unpacked first and the dataset inside it found. */

@@ -102,6 +102,11 @@ final class ServiceProcess implements AutoCloseable {
         return new ServiceProcess(name, port, builder.start());
     }
 
+    /** The operating system's id of the process. */
+    long pid() {
+        return process.pid();
+    }
+
     /** The HTTP port the process listens on. */
     int port() {
         return port;

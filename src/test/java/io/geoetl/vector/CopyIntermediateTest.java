@@ -34,6 +34,7 @@ class CopyIntermediateTest {
             COPY "public"."data" ("geom", "name", "area \"\"m2\"\"") FROM STDIN;
             """;
     private static final String FOOTER = "\\.\nEND;\nCOMMIT;\n";
+    private static final long NO_LIMIT = 1L << 29;
 
     @Test
     void keepsRowsByteForByteWithAFidInFrontAndDropsMissingAndEmptyGeometries() throws Exception {
@@ -154,8 +155,34 @@ class CopyIntermediateTest {
         byte[] latin1 = (HEADER + MULTIPOLYGON + "\tBern\t1\n" + MULTIPOLYGON + "\tZ\u00fcrich\t2\n" + FOOTER)
                 .getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> CopyIntermediate.write(new ByteArrayInputStream(latin1), new ByteArrayOutputStream(),
-                10)).isInstanceOf(PermanentTaskException.class).hasMessageContaining("feature 2 has text that is "
+                10, NO_LIMIT)).isInstanceOf(PermanentTaskException.class).hasMessageContaining("feature 2 has text that is "
                         + "not UTF-8").hasMessageContaining("encoding parameter");
+    }
+
+    @Test
+    void aFeatureAboveTheSizeLimitIsRefusedNamingTheFeatureTheLimitAndItsSetting() throws Exception {
+        String second = MULTIPOLYGON + "\tsecond\t2";
+        // Geometry as WKB (half its hex) plus the attribute text with its separators.
+        long size = MULTIPOLYGON.length() / 2 + "\tsecond\t2".length();
+        String dump = HEADER + MULTIPOLYGON + "\ta\t1\n" + second + "\n" + FOOTER;
+
+        assertThat(write(dump, 10, size).result().features()).isEqualTo(2);
+        assertThatThrownBy(() -> write(dump, 10, size - 1)).isInstanceOf(PermanentTaskException.class)
+                .hasMessage("feature 2 is " + size + " bytes (geometry as WKB plus attribute text), above the limit of "
+                        + (size - 1) + " bytes a feature (GEOETL_VECTOR_MAX_FEATURE_BYTES): simplify or split it, or "
+                        + "raise the limit")
+                .extracting(error -> ((PermanentTaskException) error).code()).isEqualTo("feature_too_large");
+    }
+
+    @Test
+    void aRowTooLongToHoldIsRefusedBeforeItIsReadWhole() throws Exception {
+        // 10 MB of attribute text against a limit of 1,000 bytes: reading stops after about 2,064 bytes of it.
+        String dump = HEADER + MULTIPOLYGON + "\ta\t1\n" + MULTIPOLYGON + "\t" + "x".repeat(10_000_000) + "\t2\n"
+                + FOOTER;
+
+        assertThatThrownBy(() -> write(dump, 10, 1_000)).isInstanceOf(PermanentTaskException.class)
+                .hasMessage("feature 2 is larger than the limit of 1,000 bytes a feature (geometry as WKB plus attribute "
+                        + "text, GEOETL_VECTOR_MAX_FEATURE_BYTES): simplify or split it, or raise the limit");
     }
 
     @Test
@@ -180,9 +207,13 @@ class CopyIntermediateTest {
     }
 
     private Written write(String dump, long chunkSize) throws Exception {
+        return write(dump, chunkSize, NO_LIMIT);
+    }
+
+    private Written write(String dump, long chunkSize, long maxFeatureBytes) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CopyIntermediate.Result result = CopyIntermediate.write(new ByteArrayInputStream(dump.getBytes(
-                StandardCharsets.UTF_8)), out, chunkSize);
+                StandardCharsets.UTF_8)), out, chunkSize, maxFeatureBytes);
         return new Written(result, out.toByteArray());
     }
 }
