@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.error.GeoetlException;
 import io.geoetl.error.PermanentTaskException;
@@ -42,13 +43,13 @@ public class Gdal {
     private static final String PYTHON = "/usr/bin/python3";
 
     private volatile Path ogrInfoScript;
-    /** Every GDAL process gets the storage credentials in its environment, for /vsiaz/ reads. */
+    /** The whole environment of every GDAL process: storage credentials, no network but the blob store (GdalEnvironment). */
     private final Map<String, String> environment;
 
     private final GeoetlMetrics metrics;
 
-    public Gdal(StorageProperties storage, GeoetlMetrics metrics) {
-        this.environment = Map.of("AZURE_STORAGE_CONNECTION_STRING", storage.connectionString());
+    public Gdal(StorageProperties storage, BlobServiceClient blobService, GeoetlMetrics metrics) {
+        this.environment = GdalEnvironment.of(System.getenv(), storage.connectionString(), blobService.getAccountUrl());
         this.metrics = metrics;
     }
 
@@ -98,8 +99,7 @@ public class Gdal {
     }
 
     private Map<String, Object> rasterInfo(String source, boolean statistics) throws InterruptedException {
-        List<String> command = new ArrayList<>(List.of("gdalinfo", "-json", "--config",
-                "GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR"));
+        List<String> command = new ArrayList<>(List.of("gdalinfo", "-json"));
         if (statistics) {
             command.add("-stats");
         }
