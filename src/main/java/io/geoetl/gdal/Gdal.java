@@ -116,8 +116,8 @@ public class Gdal {
         Matcher damage = READ_DAMAGE.matcher(result.stderr());
         if (damage.find()) {
             throw new PermanentTaskException("corrupt_raster", "the raster is truncated or corrupt: "
-                    + result.stderr().lines().filter(line -> READ_DAMAGE.matcher(line).find()).findFirst()
-                            .orElse(damage.group()).replaceFirst("^(Warning|ERROR) \\d+: ", ""));
+                    + withoutScratchFolders(result.stderr()).lines().filter(line -> READ_DAMAGE.matcher(line).find())
+                            .findFirst().orElse(damage.group()).replaceFirst("^(Warning|ERROR) \\d+: ", ""));
         }
         return Json.readMap(result.stdout());
     }
@@ -242,8 +242,17 @@ public class Gdal {
         }
     }
 
+    /** A task's scratch folder under the temporary directory: meaningless to the user, and internal. */
+    private static final Pattern SCRATCH_FOLDER = Pattern.compile(
+            Pattern.quote(System.getProperty("java.io.tmpdir").replaceFirst("/$", "")) + "/geoetl-[^\\s'\"`]*/");
+
+    /** GDAL's message with scratch folders taken out of the paths it names (the file name stays). */
+    static String withoutScratchFolders(String message) {
+        return SCRATCH_FOLDER.matcher(message).replaceAll("");
+    }
+
     static String firstLine(String text) {
-        String trimmed = text == null ? "" : text.strip();
+        String trimmed = text == null ? "" : withoutScratchFolders(text).strip();
         if (trimmed.contains("Traceback (most recent call last)")) {
             String[] lines = trimmed.split("\n");
             return "GDAL helper failed: " + lines[lines.length - 1].strip();

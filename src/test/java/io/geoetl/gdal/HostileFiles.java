@@ -27,7 +27,7 @@ final class HostileFiles {
     static final Map<String, String> VECTOR_CASES = Map.of(
             "crs-link.geojson", "a GeoJSON whose crs is a link",
             "network-link.kml", "a KML with a NetworkLink, a remote icon and a remote style",
-            "network-link.kmz", "the same KML zipped as a KMZ",
+            "network-link-zipped.kmz", "the same KML zipped as a KMZ",
             "ogr-vrt-saved-as.geojson", "an OGR VRT with a /vsicurl/ source saved as GeoJSON");
 
     private HostileFiles() {
@@ -49,7 +49,7 @@ final class HostileFiles {
             blobs.put(name, crsLink(url.apply(caseLabel + "/crs")).getBytes(StandardCharsets.UTF_8));
         } else if (name.endsWith("network-link.kml")) {
             blobs.put(name, kml(url.apply(caseLabel)).getBytes(StandardCharsets.UTF_8));
-        } else if (name.endsWith("network-link.kmz")) {
+        } else if (name.endsWith("network-link-zipped.kmz")) {
             blobs.put(name, zip("doc.kml", kml(url.apply(caseLabel))));
         } else if (name.endsWith("ogr-vrt-saved-as.geojson")) {
             blobs.put(name, ogrVrt(url.apply(caseLabel + "/ogr-vrt-source.geojson")).getBytes(StandardCharsets.UTF_8));

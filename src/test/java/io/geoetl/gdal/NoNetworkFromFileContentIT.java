@@ -98,6 +98,9 @@ class NoNetworkFromFileContentIT extends IntegrationTest {
 
         assertThat(listener.connections()).as("connections to the host the files point at; the jobs ended: %s",
                 outcomes).isEmpty();
+        // Refusals say what was wrong with the file, not where a worker kept its scratch copy.
+        assertThat(outcomes.values()).noneMatch(outcome -> outcome.contains(System.getProperty("java.io.tmpdir")
+                .replaceFirst("/$", "") + "/geoetl-"));
         // The legitimate GeoTIFF beside the hostile .aux.xml still works in every raster job type.
         assertThat(outcomes).hasEntrySatisfying("process_raster overview-url.tif", outcome ->
                 assertThat(outcome).startsWith("completed"));
