@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,8 +31,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class Gdal {
 
-    /** Raster formats geoetl reads. VRT and other formats that reference further files are not among them. */
-    public static final List<String> RASTER_DRIVERS = List.of("GTiff", "PNG", "JPEG", "JP2OpenJPEG", "HFA", "AAIGrid");
+    /**
+     * Raster formats geoetl reads. VRT, HFA (an .img names its spill and overview files, even with
+     * "../") and other formats that reference further files are not among them.
+     */
+    public static final List<String> RASTER_DRIVERS = List.of("GTiff", "PNG", "JPEG", "JP2OpenJPEG", "AAIGrid");
+    /**
+     * The formats read in place through /vsiaz/, where the source's neighbours in the container are
+     * someone else's files: GTiff is the one driver that looks at nothing beside the file when the folder
+     * listing is empty (measured: JP2OpenJPEG still probes .ovr, .msk and .aux, AAIGrid its .prj). Other
+     * formats are downloaded alone into a private folder first.
+     */
+    public static final List<String> IN_PLACE_RASTER_DRIVERS = List.of("GTiff");
     /** Vector formats geoetl reads. */
     public static final List<String> VECTOR_DRIVERS = List.of("GeoJSON", "GeoJSONSeq", "ESRI Shapefile", "GPKG",
             "CSV", "KML", "LIBKML", "FlatGeobuf");
@@ -81,16 +92,30 @@ public class Gdal {
 
     /** {@code gdalinfo -json -stats} of a local raster file, opened only by the raster allow-list. */
     public Map<String, Object> rasterInfo(Path file) throws InterruptedException {
-        return rasterInfo(file.toString(), true);
+        return rasterInfo(file.toString(), true, RASTER_DRIVERS);
+    }
+
+    /** Header-only {@code gdalinfo -json} of a local raster file (raster allow-list). */
+    public Map<String, Object> rasterHeader(Path file) throws InterruptedException {
+        return rasterInfo(file.toString(), false, RASTER_DRIVERS);
     }
 
     /**
-     * Header-only {@code gdalinfo -json} of a blob read in place through GDAL's /vsiaz/ (range
-     * requests: a multi-GB source is not downloaded to be validated). Container and blob name must
-     * already be validated (BlobNames); the connection string travels in the environment.
+     * Header-only {@code gdalinfo -json} of a GeoTIFF blob read in place through GDAL's /vsiaz/ (range
+     * requests: a multi-GB source is not downloaded to be validated); empty when the blob is not a
+     * GeoTIFF (see {@link #IN_PLACE_RASTER_DRIVERS}: download it and read the copy). Container and blob
+     * name must already be validated (BlobNames); the connection string travels in the environment.
      */
-    public Map<String, Object> blobRasterInfo(String container, String blobName) throws InterruptedException {
-        return rasterInfo(vsiaz(container, blobName), false);
+    public Optional<Map<String, Object>> blobRasterInfo(String container, String blobName)
+            throws InterruptedException {
+        try {
+            return Optional.of(rasterInfo(vsiaz(container, blobName), false, IN_PLACE_RASTER_DRIVERS));
+        } catch (PermanentTaskException notGeoTiff) {
+            if (notGeoTiff.getMessage().contains("not recognized as a supported file format")) {
+                return Optional.empty();
+            }
+            throw notGeoTiff;
+        }
     }
 
     /** GDAL's path of a blob; both names must already be validated (BlobNames). */
@@ -98,12 +123,13 @@ public class Gdal {
         return "/vsiaz/" + container + "/" + blobName;
     }
 
-    private Map<String, Object> rasterInfo(String source, boolean statistics) throws InterruptedException {
+    private Map<String, Object> rasterInfo(String source, boolean statistics, List<String> drivers)
+            throws InterruptedException {
         List<String> command = new ArrayList<>(List.of("gdalinfo", "-json"));
         if (statistics) {
             command.add("-stats");
         }
-        for (String driver : RASTER_DRIVERS) {
+        for (String driver : drivers) {
             command.addAll(List.of("-if", driver));
         }
         command.add(source);

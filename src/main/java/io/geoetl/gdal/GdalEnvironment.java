@@ -62,12 +62,28 @@ final class GdalEnvironment {
         environment.put("PROJ_NETWORK", "OFF");
         environment.put("GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR");
         environment.put("GDAL_PAM_ENABLED", "NO");
+        // A GeoPackage layer can be a view, which SQLite evaluates with every function loaded, SpatiaLite's
+        // among them (some open files named in the view, ATTACH another database): untrusted schemas may
+        // call no such function, and SpatiaLite's file functions stay off whatever the service inherits.
+        environment.put("OGR_SQLITE_PRAGMA", "trusted_schema=OFF");
+        environment.put("SPATIALITE_SECURITY", "strict");
         return Map.copyOf(environment);
     }
 
+    /**
+     * The host of the blob endpoint as curl's {@code no_proxy} matches it: without port or user, an IPv6
+     * address without brackets. Read from the authority, since {@link URI#getHost()} is null for names
+     * with an underscore (a Compose service such as {@code my_azurite}).
+     */
     static String blobHost(String blobEndpoint) {
-        String host = URI.create(blobEndpoint).getHost();
-        if (host == null || host.isBlank()) {
+        String authority = URI.create(blobEndpoint).getRawAuthority();
+        String host = authority == null ? "" : authority.substring(authority.lastIndexOf('@') + 1);
+        if (host.startsWith("[")) {
+            host = host.substring(1, Math.max(1, host.indexOf(']')));
+        } else if (host.contains(":")) {
+            host = host.substring(0, host.indexOf(':'));
+        }
+        if (host.isBlank()) {
             throw new IllegalArgumentException("the blob endpoint has no host: " + blobEndpoint);
         }
         return host;

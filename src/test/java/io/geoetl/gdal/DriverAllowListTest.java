@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class DriverAllowListTest {
 
     private static final List<String> RESOLVE_REFERENCES = List.of("VRT", "OGR_VRT", "GML", "GMLAS", "NAS",
-            "STACIT", "STACTA", "WMS", "WMTS", "WFS", "OAPIF", "OGCAPI", "WCS", "PLScenes", "ESRIC", "EEDA",
+            "HFA", "STACIT", "STACTA", "WMS", "WMTS", "WFS", "OAPIF", "OGCAPI", "WCS", "PLScenes", "ESRIC", "EEDA",
             "EEDAI", "Elasticsearch", "CARTO", "AmigoCloud", "NGW", "DAAS", "TileDB", "netCDF", "HDF5",
             "Interlis 1", "Interlis 2", "SQLite", "PostgreSQL", "MBTiles", "GPSBabel", "ODBC", "MSSQLSpatial",
             "MySQL", "OCI", "PDS", "ISIS3", "ENVI", "EHdr", "MRF", "DERIVED", "GTI");

@@ -53,6 +53,56 @@ class GdalEnvironmentTest {
     }
 
     @Test
+    void theBlobHostIsWhatNoProxyMatches() {
+        assertThat(GdalEnvironment.blobHost("https://acct.blob.core.windows.net")).isEqualTo(
+                "acct.blob.core.windows.net");
+        assertThat(GdalEnvironment.blobHost("http://127.0.0.1:10000/devstoreaccount1")).isEqualTo("127.0.0.1");
+        assertThat(GdalEnvironment.blobHost("http://[::1]:10000/devstoreaccount1")).isEqualTo("::1");
+        assertThat(GdalEnvironment.blobHost("http://my_azurite:10000/devstoreaccount1")).isEqualTo("my_azurite");
+        assertThat(GdalEnvironment.blobHost("http://user@blobs.internal:8443/a")).isEqualTo("blobs.internal");
+        assertThat(GdalEnvironment.of(Map.of(), CONNECTION, "http://127.0.0.1:10000/a"))
+                .containsEntry("ftp_proxy", GdalEnvironment.CLOSED_PROXY)
+                .containsEntry("HTTP_PROXY", GdalEnvironment.CLOSED_PROXY)
+                .containsEntry("FTP_PROXY", GdalEnvironment.CLOSED_PROXY);
+    }
+
+    /**
+     * A GeoPackage layer that is a view runs SQL functions when its rows are read; SpatiaLite's are
+     * loaded into GDAL's SQLite, and some of them open files named in the view. Outside geoetl's
+     * environment the view's function runs; inside it, SQLite refuses it as an unsafe use.
+     */
+    @Test
+    void aGeoPackageViewCannotCallFunctions(@TempDir Path folder) throws Exception {
+        Path gpkg = folder.resolve("view.gpkg");
+        String build = String.join("\n",
+                "import sqlite3, sys",
+                "from osgeo import ogr, osr",
+                "ds = ogr.GetDriverByName('GPKG').CreateDataSource(sys.argv[1])",
+                "srs = osr.SpatialReference(); srs.ImportFromEPSG(4326)",
+                "layer = ds.CreateLayer('base', srs, ogr.wkbPoint)",
+                "f = ogr.Feature(layer.GetLayerDefn()); f.SetGeometry(ogr.CreateGeometryFromWkt('POINT (1 2)'))",
+                "layer.CreateFeature(f); ds = None",
+                "db = sqlite3.connect(sys.argv[1])",
+                "db.execute(\"create view probe as select fid, geom, spatialite_version() as called from base\")",
+                "db.execute(\"insert into gpkg_contents (table_name, data_type, identifier, srs_id) "
+                        + "values ('probe', 'features', 'probe', 4326)\")",
+                "db.execute(\"insert into gpkg_geometry_columns values ('probe', 'geom', 'POINT', 4326, 0, 0)\")",
+                "db.commit()");
+        Files.writeString(folder.resolve("build.py"), build);
+        assertThat(ProcessRunner.run(List.of("/usr/bin/python3", folder.resolve("build.py").toString(),
+                gpkg.toString()), Duration.ofSeconds(60)).exitCode()).isZero();
+        List<String> read = List.of("ogrinfo", "-ro", "-al", "-q", gpkg.toString(), "probe");
+
+        ProcessRunner.Result plain = ProcessRunner.run(read, withoutProxies(System.getenv()), Duration.ofSeconds(60));
+        ProcessRunner.Result guarded = ProcessRunner.run(read, GdalEnvironment.of(System.getenv(), CONNECTION,
+                "http://127.0.0.1:10000/a"), Duration.ofSeconds(60));
+
+        assertThat(plain.stdout()).contains("called (String) = ");
+        assertThat(guarded.stdout()).doesNotContain("called (String) = ");
+        assertThat(guarded.stderr()).contains("unsafe use of spatialite_version()");
+    }
+
+    @Test
     void aBlobEndpointWithoutAHostIsRefused() {
         assertThatThrownBy(() -> GdalEnvironment.of(Map.of(), CONNECTION, "file:///tmp/blobs"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no host");

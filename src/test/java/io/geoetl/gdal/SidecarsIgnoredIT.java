@@ -3,6 +3,8 @@ package io.geoetl.gdal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -47,22 +49,43 @@ class SidecarsIgnoredIT extends IntegrationTest {
     void cogsMadeWithForeignSidecarsBesideTheSourceEqualThoseMadeWithout() throws Exception {
         BlobContainerClient bronze = blobService.getBlobContainerClient("bronze");
         String run = "sidecars-" + UUID.randomUUID().toString().substring(0, 8);
-        Samples.upload(bronze, run + "/plain/elev.tif", Samples.ELEV);
-        Samples.upload(bronze, run + "/dirty/elev.tif", Samples.ELEV);
-        put(bronze, run + "/dirty/elev.tif.aux.xml", AUX_XML.getBytes(StandardCharsets.UTF_8));
-        put(bronze, run + "/dirty/elev.tfw", WORLD_FILE.getBytes(StandardCharsets.UTF_8));
-        put(bronze, run + "/dirty/elev.aux.xml", AUX_XML.getBytes(StandardCharsets.UTF_8));
-        // An "external overview" that is the DEM itself: GDAL would take it for a 1:1 overview level.
-        Samples.upload(bronze, run + "/dirty/elev.tif.ovr", Samples.ELEV);
+        // An "external overview" of constant pixels: GDAL would take it for the source's overview level.
+        Path overview = Files.createTempFile("constant", ".tif");
+        gdal("gdal_translate", "-q", "-of", "GTiff", "-outsize", "48", "45", "-scale", "0", "10000", "7", "7",
+                Samples.ELEV.toString(), overview.toString());
+        // The same DEM as a JPEG 2000 (lossless): JP2OpenJPEG looks for .ovr, .msk and .aux beside its file.
+        Path jp2 = Files.createTempFile("elev", ".jp2");
+        gdal("gdal_translate", "-q", "-of", "JP2OpenJPEG", "-co", "REVERSIBLE=YES", "-co", "QUALITY=100",
+                Samples.ELEV.toString(), jp2.toString());
 
-        for (String jobType : List.of("process_large_raster", "process_raster")) {
-            String collection = run + "-" + jobType.replace('_', '-');
-            Map<String, String> plain = cogs(jobType, collection, run + "/plain/elev.tif");
-            Map<String, String> dirty = cogs(jobType, collection, run + "/dirty/elev.tif");
+        for (Map.Entry<String, Path> source : Map.of("elev.tif", Samples.ELEV, "elev.jp2", jp2).entrySet()) {
+            String name = source.getKey();
+            String stem = name.substring(0, name.lastIndexOf('.'));
+            Samples.upload(bronze, run + "/plain/" + name, source.getValue());
+            Samples.upload(bronze, run + "/dirty/" + name, source.getValue());
+            put(bronze, run + "/dirty/" + name + ".aux.xml", AUX_XML.getBytes(StandardCharsets.UTF_8));
+            put(bronze, run + "/dirty/" + stem + ".aux.xml", AUX_XML.getBytes(StandardCharsets.UTF_8));
+            put(bronze, run + "/dirty/" + stem + ".tfw", WORLD_FILE.getBytes(StandardCharsets.UTF_8));
+            put(bronze, run + "/dirty/" + stem + ".j2w", WORLD_FILE.getBytes(StandardCharsets.UTF_8));
+            Samples.upload(bronze, run + "/dirty/" + name + ".ovr", overview);
+            Samples.upload(bronze, run + "/dirty/" + stem + ".aux", overview);
 
-            assertThat(plain).as(jobType).isNotEmpty();
-            assertThat(dirty).as("SHA-256 of each COG of %s", jobType).isEqualTo(plain);
+            for (String jobType : List.of("process_large_raster", "process_raster")) {
+                String collection = run + "-" + stem + "-" + name.substring(name.length() - 3) + "-"
+                        + jobType.replace('_', '-');
+                Map<String, String> plain = cogs(jobType, collection, run + "/plain/" + name);
+                Map<String, String> dirty = cogs(jobType, collection, run + "/dirty/" + name);
+
+                assertThat(plain).as("%s of %s", jobType, name).isNotEmpty();
+                assertThat(dirty).as("SHA-256 of each COG of %s of %s", jobType, name).isEqualTo(plain);
+            }
         }
+    }
+
+    private static void gdal(String... command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
     }
 
     /** Runs the job in the source's CRS (no reprojection) and returns the SHA-256 of its COGs by file name. */
@@ -73,7 +96,7 @@ class SidecarsIgnoredIT extends IntegrationTest {
                 Duration.ofMinutes(3));
         assertThat(status.get("status")).as(status.toString()).isEqualTo("completed");
         BlobContainerClient silver = blobService.getBlobContainerClient("silver");
-        String itemId = blobName.replace("/", "__").replaceFirst("\\.tif$", "");
+        String itemId = blobName.replace("/", "__").replaceFirst("\\.[a-z0-9]+$", "");
         Map<String, String> cogs = new TreeMap<>();
         for (BlobItem blob : silver.listBlobs(new ListBlobsOptions().setPrefix(collection + "/" + itemId + "/"),
                 null)) {
