@@ -53,6 +53,10 @@ class SidecarsIgnoredIT extends IntegrationTest {
         Path overview = Files.createTempFile("constant", ".tif");
         gdal("gdal_translate", "-q", "-of", "GTiff", "-outsize", "48", "45", "-scale", "0", "10000", "7", "7",
                 Samples.ELEV.toString(), overview.toString());
+        // A per-dataset mask that hides every pixel.
+        Path mask = Files.createTempFile("mask", ".tif");
+        gdal("gdal_translate", "-q", "-of", "GTiff", "-ot", "Byte", "-scale", "0", "10000", "0", "0", "-mo",
+                "INTERNAL_MASK_FLAGS_1=2", Samples.ELEV.toString(), mask.toString());
         // The same DEM as a JPEG 2000 (lossless): JP2OpenJPEG looks for .ovr, .msk and .aux beside its file.
         Path jp2 = Files.createTempFile("elev", ".jp2");
         gdal("gdal_translate", "-q", "-of", "JP2OpenJPEG", "-co", "REVERSIBLE=YES", "-co", "QUALITY=100",
@@ -69,6 +73,7 @@ class SidecarsIgnoredIT extends IntegrationTest {
             put(bronze, run + "/dirty/" + stem + ".j2w", WORLD_FILE.getBytes(StandardCharsets.UTF_8));
             Samples.upload(bronze, run + "/dirty/" + name + ".ovr", overview);
             Samples.upload(bronze, run + "/dirty/" + stem + ".aux", overview);
+            Samples.upload(bronze, run + "/dirty/" + name + ".msk", mask);
 
             for (String jobType : List.of("process_large_raster", "process_raster")) {
                 String collection = run + "-" + stem + "-" + name.substring(name.length() - 3) + "-"
