@@ -10,8 +10,8 @@ import sys
 from osgeo import gdal, ogr, osr
 
 gdal.UseExceptions()
-gdal.SetConfigOption("GDAL_HTTP_TIMEOUT", "1")
-gdal.SetConfigOption("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", "none")
+# No network and no sidecars: the environment geoetl starts every GDAL process in sees to both
+# (io.geoetl.gdal.GdalEnvironment).
 
 
 def srs_info(srs):

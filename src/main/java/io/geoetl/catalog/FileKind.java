@@ -9,7 +9,7 @@ public enum FileKind {
 
     private static final Map<String, String> RASTER_TYPES = Map.of(
             "tif", "image/tiff; application=geotiff", "tiff", "image/tiff; application=geotiff",
-            "jp2", "image/jp2", "png", "image/png", "img", "application/x-hfa", "asc", "text/plain");
+            "jp2", "image/jp2", "png", "image/png", "asc", "text/plain");
     private static final Map<String, String> VECTOR_TYPES = Map.of(
             "geojson", "application/geo+json", "json", "application/geo+json",
             "gpkg", "application/geopackage+sqlite3", "shp", "application/x-shapefile",

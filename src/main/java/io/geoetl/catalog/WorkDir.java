@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import io.geoetl.scratch.ScratchSpace;
@@ -15,7 +16,14 @@ import io.geoetl.storage.BlobStore.BlobInfo;
 /** A task's private scratch folder; closing it deletes everything GDAL or a download left in it. */
 public final class WorkDir implements AutoCloseable {
 
-    private static final List<String> SHAPEFILE_SIBLINGS = List.of("shx", "dbf", "prj", "cpg");
+    /**
+     * The files a format reads beside its own by design, by the file's extension: a shapefile's index,
+     * attributes, CRS and code page, an ASCII grid's CRS. Nothing else is downloaded beside a file, so
+     * no other file dropped beside it in the container can change how it reads.
+     */
+    private static final Map<String, List<String>> SIBLINGS = Map.of(
+            "shp", List.of("shx", "dbf", "prj", "cpg"),
+            "asc", List.of("prj"));
 
     private final Path root;
 
@@ -51,14 +59,12 @@ public final class WorkDir implements AutoCloseable {
         String localStem = localStem(blobName, extension);
         Path local = root.resolve(localStem + (extension.isEmpty() ? "" : "." + extension));
         BlobInfo version = blobs.download(container, blobName, local);
-        if ("shp".equals(extension)) {
-            String stem = blobName.substring(0, blobName.length() - 3);
-            for (String sibling : SHAPEFILE_SIBLINGS) {
-                try {
-                    blobs.download(container, stem + sibling, root.resolve(localStem + "." + sibling));
-                } catch (RuntimeException missing) {
-                    // .prj and .cpg are optional; a missing .shx/.dbf makes GDAL refuse the file with a clear error.
-                }
+        String stem = blobName.substring(0, blobName.length() - extension.length());
+        for (String sibling : SIBLINGS.getOrDefault(extension, List.of())) {
+            try {
+                blobs.download(container, stem + sibling, root.resolve(localStem + "." + sibling));
+            } catch (RuntimeException missing) {
+                // .prj and .cpg are optional; a missing .shx/.dbf makes GDAL refuse the file with a clear error.
             }
         }
         return new Downloaded(local, version);

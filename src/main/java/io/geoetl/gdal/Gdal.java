@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.error.GeoetlException;
 import io.geoetl.error.PermanentTaskException;
@@ -30,8 +32,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class Gdal {
 
-    /** Raster formats geoetl reads. VRT and other formats that reference further files are not among them. */
-    public static final List<String> RASTER_DRIVERS = List.of("GTiff", "PNG", "JPEG", "JP2OpenJPEG", "HFA", "AAIGrid");
+    /**
+     * Raster formats geoetl reads. VRT, HFA (an .img names its spill and overview files, even with
+     * "../") and other formats that reference further files are not among them.
+     */
+    public static final List<String> RASTER_DRIVERS = List.of("GTiff", "PNG", "JPEG", "JP2OpenJPEG", "AAIGrid");
+    /**
+     * The formats read in place through /vsiaz/, where the source's neighbours in the container are
+     * someone else's files: GTiff is the one driver that looks at nothing beside the file when the folder
+     * listing is empty (measured: JP2OpenJPEG still probes .ovr, .msk and .aux, AAIGrid its .prj). Other
+     * formats are downloaded alone into a private folder first.
+     */
+    public static final List<String> IN_PLACE_RASTER_DRIVERS = List.of("GTiff");
     /** Vector formats geoetl reads. */
     public static final List<String> VECTOR_DRIVERS = List.of("GeoJSON", "GeoJSONSeq", "ESRI Shapefile", "GPKG",
             "CSV", "KML", "LIBKML", "FlatGeobuf");
@@ -43,13 +55,13 @@ public class Gdal {
     private static final String PYTHON = "/usr/bin/python3";
 
     private volatile Path ogrInfoScript;
-    /** Every GDAL process gets the storage credentials in its environment, for /vsiaz/ reads. */
+    /** The whole environment of every GDAL process: storage credentials, no network but the blob store (GdalEnvironment). */
     private final Map<String, String> environment;
 
     private final GeoetlMetrics metrics;
 
-    public Gdal(StorageProperties storage, GeoetlMetrics metrics) {
-        this.environment = Map.of("AZURE_STORAGE_CONNECTION_STRING", storage.connectionString());
+    public Gdal(StorageProperties storage, BlobServiceClient blobService, GeoetlMetrics metrics) {
+        this.environment = GdalEnvironment.of(System.getenv(), storage.connectionString(), blobService.getAccountUrl());
         this.metrics = metrics;
     }
 
@@ -81,16 +93,30 @@ public class Gdal {
 
     /** {@code gdalinfo -json -stats} of a local raster file, opened only by the raster allow-list. */
     public Map<String, Object> rasterInfo(Path file) throws InterruptedException {
-        return rasterInfo(file.toString(), true);
+        return rasterInfo(file.toString(), true, RASTER_DRIVERS);
+    }
+
+    /** Header-only {@code gdalinfo -json} of a local raster file (raster allow-list). */
+    public Map<String, Object> rasterHeader(Path file) throws InterruptedException {
+        return rasterInfo(file.toString(), false, RASTER_DRIVERS);
     }
 
     /**
-     * Header-only {@code gdalinfo -json} of a blob read in place through GDAL's /vsiaz/ (range
-     * requests: a multi-GB source is not downloaded to be validated). Container and blob name must
-     * already be validated (BlobNames); the connection string travels in the environment.
+     * Header-only {@code gdalinfo -json} of a GeoTIFF blob read in place through GDAL's /vsiaz/ (range
+     * requests: a multi-GB source is not downloaded to be validated); empty when the blob is not a
+     * GeoTIFF (see {@link #IN_PLACE_RASTER_DRIVERS}: download it and read the copy). Container and blob
+     * name must already be validated (BlobNames); the connection string travels in the environment.
      */
-    public Map<String, Object> blobRasterInfo(String container, String blobName) throws InterruptedException {
-        return rasterInfo(vsiaz(container, blobName), false);
+    public Optional<Map<String, Object>> blobRasterInfo(String container, String blobName)
+            throws InterruptedException {
+        try {
+            return Optional.of(rasterInfo(vsiaz(container, blobName), false, IN_PLACE_RASTER_DRIVERS));
+        } catch (PermanentTaskException notGeoTiff) {
+            if (notGeoTiff.getMessage().contains("not recognized as a supported file format")) {
+                return Optional.empty();
+            }
+            throw notGeoTiff;
+        }
     }
 
     /** GDAL's path of a blob; both names must already be validated (BlobNames). */
@@ -98,13 +124,13 @@ public class Gdal {
         return "/vsiaz/" + container + "/" + blobName;
     }
 
-    private Map<String, Object> rasterInfo(String source, boolean statistics) throws InterruptedException {
-        List<String> command = new ArrayList<>(List.of("gdalinfo", "-json", "--config",
-                "GDAL_DISABLE_READDIR_ON_OPEN", "EMPTY_DIR"));
+    private Map<String, Object> rasterInfo(String source, boolean statistics, List<String> drivers)
+            throws InterruptedException {
+        List<String> command = new ArrayList<>(List.of("gdalinfo", "-json"));
         if (statistics) {
             command.add("-stats");
         }
-        for (String driver : RASTER_DRIVERS) {
+        for (String driver : drivers) {
             command.addAll(List.of("-if", driver));
         }
         command.add(source);
@@ -117,8 +143,8 @@ public class Gdal {
         Matcher damage = READ_DAMAGE.matcher(result.stderr());
         if (damage.find()) {
             throw new PermanentTaskException("corrupt_raster", "the raster is truncated or corrupt: "
-                    + result.stderr().lines().filter(line -> READ_DAMAGE.matcher(line).find()).findFirst()
-                            .orElse(damage.group()).replaceFirst("^(Warning|ERROR) \\d+: ", ""));
+                    + withoutScratchFolders(result.stderr()).lines().filter(line -> READ_DAMAGE.matcher(line).find())
+                            .findFirst().orElse(damage.group()).replaceFirst("^(Warning|ERROR) \\d+: ", ""));
         }
         return Json.readMap(result.stdout());
     }
@@ -243,8 +269,17 @@ public class Gdal {
         }
     }
 
+    /** A task's scratch folder under the temporary directory: meaningless to the user, and internal. */
+    private static final Pattern SCRATCH_FOLDER = Pattern.compile(
+            Pattern.quote(System.getProperty("java.io.tmpdir").replaceFirst("/$", "")) + "/geoetl-[^\\s'\"`]*/");
+
+    /** GDAL's message with scratch folders taken out of the paths it names (the file name stays). */
+    static String withoutScratchFolders(String message) {
+        return SCRATCH_FOLDER.matcher(message).replaceAll("");
+    }
+
     static String firstLine(String text) {
-        String trimmed = text == null ? "" : text.strip();
+        String trimmed = text == null ? "" : withoutScratchFolders(text).strip();
         if (trimmed.contains("Traceback (most recent call last)")) {
             String[] lines = trimmed.split("\n");
             return "GDAL helper failed: " + lines[lines.length - 1].strip();

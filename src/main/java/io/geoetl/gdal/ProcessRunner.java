@@ -30,11 +30,16 @@ public final class ProcessRunner {
     private ProcessRunner() {
     }
 
+    /** Runs a program in the service's own environment. */
     public static Result run(List<String> command, Duration timeout) throws InterruptedException {
-        return run(command, Map.of(), timeout);
+        return run(command, System.getenv(), timeout);
     }
 
-    /** As {@link #run(List, Duration)} with extra environment variables (credentials stay off the command line). */
+    /**
+     * As {@link #run(List, Duration)} in the given environment, which is the process's whole
+     * environment (nothing is inherited, so a variable can also be withheld); credentials stay off the
+     * command line.
+     */
     public static Result run(List<String> command, Map<String, String> environment, Duration timeout)
             throws InterruptedException {
         Process process = start(command, environment);
@@ -57,6 +62,7 @@ public final class ProcessRunner {
     private static Process start(List<String> command, Map<String, String> environment) {
         try {
             ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().clear();
             builder.environment().putAll(environment);
             Process process = builder.start();
             process.getOutputStream().close();

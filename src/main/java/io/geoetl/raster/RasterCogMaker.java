@@ -54,12 +54,13 @@ class RasterCogMaker {
         try (WorkDir work = WorkDir.create()) {
             // A tile reads only its window of the source in place (range requests through /vsiaz/);
             // the whole-grid COG downloads it once, which is faster for reading every pixel.
-            String source = tile != null ? Gdal.vsiaz((String) job.get("container"), (String) job.get("blob_name"))
+            boolean inPlace = tile != null && readsInPlace(plan);
+            String source = inPlace ? Gdal.vsiaz((String) job.get("container"), (String) job.get("blob_name"))
                     : downloadPlannedVersion(work, job, plan).toString();
             mark = lap(timings, "download_ms", mark);
             Path output = work.root().resolve("output.tif");
             gdal.run(Boolean.TRUE.equals(plan.get("reproject")) ? "gdalwarp" : "gdal_translate",
-                    command(job, plan, tile, source, output), properties.gdalTimeout());
+                    command(job, plan, tile, source, inPlace, output), properties.gdalTimeout());
             mark = lap(timings, "gdal_ms", mark);
             List<String> problems = gdal.cogProblems(output);
             mark = lap(timings, "validate_ms", mark);
@@ -111,6 +112,11 @@ class RasterCogMaker {
         return download.file();
     }
 
+    /** Whether tiles read the source in place (a GeoTIFF); plans made before this was recorded did. */
+    private static boolean readsInPlace(Map<String, Object> plan) {
+        return !Boolean.FALSE.equals(plan.get("read_in_place"));
+    }
+
     /** Records the milliseconds since {@code mark} under {@code step}; returns the new mark. */
     private static long lap(Map<String, Object> timings, String step, long mark) {
         long now = System.nanoTime();
@@ -129,7 +135,7 @@ class RasterCogMaker {
 
     @SuppressWarnings("unchecked")
     private static List<String> command(Map<String, Object> job, Map<String, Object> plan, Map<String, Object> tile,
-            String source, Path output) {
+            String source, boolean inPlace, Path output) {
         String compression = (String) job.get("compression");
         List<String> options = RasterOptions.cogCreationOptions(compression, (String) plan.get("overview_resampling"));
         String sourceCrs = (String) job.get("source_crs");
@@ -163,7 +169,7 @@ class RasterCogMaker {
                 command.addAll(List.of("-a_srs", sourceCrs));
             }
         }
-        for (String driver : Gdal.RASTER_DRIVERS) {
+        for (String driver : inPlace ? Gdal.IN_PLACE_RASTER_DRIVERS : Gdal.RASTER_DRIVERS) {
             command.addAll(List.of("-if", driver));
         }
         command.addAll(options);

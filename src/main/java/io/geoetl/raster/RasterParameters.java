@@ -49,9 +49,9 @@ final class RasterParameters {
     static Map<String, Object> complete(Map<String, Object> parameters) {
         BlobNames.container("container", (String) parameters.get("container"));
         String blob = BlobNames.blob("blob_name", (String) parameters.get("blob_name"));
-        if (!List.of("tif", "tiff", "jp2", "png", "img", "asc").contains(extension(blob))) {
+        if (!List.of("tif", "tiff", "jp2", "png", "asc").contains(extension(blob))) {
             throw new BadRequestException("invalid_parameter", "parameter 'blob_name' must name a raster file "
-                    + "(.tif, .tiff, .jp2, .png, .img, .asc): " + blob, Map.of("field", "blob_name"));
+                    + "(.tif, .tiff, .jp2, .png, .asc): " + blob, Map.of("field", "blob_name"));
         }
         Map<String, Object> completed = new TreeMap<>(parameters);
         completed.putIfAbsent("collection_id", "rasters");

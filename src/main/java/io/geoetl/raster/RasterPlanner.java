@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import io.geoetl.catalog.StacItems;
 import io.geoetl.catalog.WorkDir;
@@ -51,8 +52,20 @@ class RasterPlanner {
             if (sourceBytes == 0) {
                 throw new PermanentTaskException("empty_file", "blob '" + blobName + "' is empty");
             }
-            String source = Gdal.vsiaz(container, blobName);
-            Map<String, Object> info = gdal.blobRasterInfo(container, blobName);
+            // A GeoTIFF is read in place; any other format is read from a copy downloaded alone (see
+            // Gdal.IN_PLACE_RASTER_DRIVERS), and its tiles download it too.
+            Optional<Map<String, Object>> inPlace = gdal.blobRasterInfo(container, blobName);
+            String source;
+            Map<String, Object> info;
+            if (inPlace.isPresent()) {
+                source = Gdal.vsiaz(container, blobName);
+                info = inPlace.get();
+            } else {
+                WorkDir.Downloaded copy = work.downloadVersion(blobs, container, blobName);
+                version = SourceVersion.of(container, copy.blob());
+                source = copy.file().toString();
+                info = gdal.rasterHeader(copy.file());
+            }
             List<Map<String, Object>> bands = (List<Map<String, Object>>) info.getOrDefault("bands", List.of());
             if (bands.isEmpty()) {
                 throw new PermanentTaskException("no_bands", "the raster has no bands");
@@ -77,7 +90,9 @@ class RasterPlanner {
             String sourceCode = sourceCrs != null ? sourceCrs : epsg == null ? null : "EPSG:" + epsg;
             boolean reproject = !"keep".equals(target) && !target.equals(sourceCode);
 
-            Map<String, Object> grid = reproject ? warpGrid(work, source, sourceCrs, target) : sourceGrid(info);
+            List<String> drivers = inPlace.isPresent() ? Gdal.IN_PLACE_RASTER_DRIVERS : Gdal.RASTER_DRIVERS;
+            Map<String, Object> grid = reproject ? warpGrid(work, source, drivers, sourceCrs, target)
+                    : sourceGrid(info);
             Map<String, Object> plan = new LinkedHashMap<>();
             plan.put("source_bytes", sourceBytes);
             plan.put("data_type", dataType);
@@ -91,6 +106,7 @@ class RasterPlanner {
             String itemId = StacItems.itemId(blobName);
             plan.put("item_id", itemId);
             plan.put("source", version.toMap());
+            plan.put("read_in_place", inPlace.isPresent());
             // This run's files get a name of their own: the published item keeps pointing at complete files
             // until publish switches it to the new ones.
             plan.put("output_prefix", job.get("collection_id") + "/" + itemId + "/" + runFolder);
@@ -112,11 +128,11 @@ class RasterPlanner {
     }
 
     /** The grid gdalwarp would choose in the target CRS, read from a VRT it writes without touching pixels. */
-    private Map<String, Object> warpGrid(WorkDir work, String source, String sourceCrs, String target)
-            throws Exception {
+    private Map<String, Object> warpGrid(WorkDir work, String source, List<String> drivers, String sourceCrs,
+            String target) throws Exception {
         Path vrt = work.root().resolve("grid.vrt");
         List<String> command = new ArrayList<>(List.of("gdalwarp", "-q", "-of", "VRT", "-t_srs", target));
-        for (String driver : Gdal.RASTER_DRIVERS) {
+        for (String driver : drivers) {
             command.addAll(List.of("-if", driver));
         }
         if (sourceCrs != null) {

@@ -31,7 +31,7 @@ class ProcessRunnerTest {
     @Test
     void streamsStandardOutputToTheReaderAsItIsWritten() throws Exception {
         ProcessRunner.Streamed<Long> result = ProcessRunner.stream(List.of("sh", "-c",
-                "head -c 3000000 /dev/zero; echo warning >&2"), Map.of(), Duration.ofSeconds(10),
+                "head -c 3000000 /dev/zero; echo warning >&2"), System.getenv(), Duration.ofSeconds(10),
                 stdout -> stdout.transferTo(OutputStream.nullOutputStream()));
 
         assertThat(result.exitCode()).isZero();
@@ -42,7 +42,7 @@ class ProcessRunnerTest {
 
     @Test
     void aFailingReaderKillsAProcessThatWouldWriteForever() throws Exception {
-        ProcessRunner.Streamed<Object> result = ProcessRunner.stream(List.of("yes"), Map.of(),
+        ProcessRunner.Streamed<Object> result = ProcessRunner.stream(List.of("yes"), System.getenv(),
                 Duration.ofSeconds(60), stdout -> {
                     stdout.readNBytes(1000);
                     throw new IllegalStateException("bad row");
@@ -59,7 +59,7 @@ class ProcessRunnerTest {
         // "Stream closed" used to escape from the result (about one run in four with a busy stderr).
         for (int run = 0; run < 30; run++) {
             ProcessRunner.Streamed<Object> result = ProcessRunner.stream(List.of("sh", "-c",
-                    "yes err >&2 & exec yes"), Map.of(), Duration.ofSeconds(60), stdout -> {
+                    "yes err >&2 & exec yes"), System.getenv(), Duration.ofSeconds(60), stdout -> {
                         stdout.readNBytes(1000);
                         throw new IllegalStateException("bad row");
                     });
