@@ -29,13 +29,12 @@ class FailureRecorder {
         }
         if (Ids.isTaskId(id)) {
             tasks.find(id).filter(task -> !isTerminal(task.status())).ifPresent(task -> {
-                int attempt = task.attempt();
                 if ("processing".equals(task.status())) {
-                    tasks.complete(id, attempt, false, null, error)
+                    tasks.complete(TaskAttempt.of(task), false, null, error)
                             .ifPresent(progress -> coordinator.onTaskFinished(progress, false, error, id));
                 } else {
                     tasks.claim(id, Duration.ZERO).ifPresent(claimed -> tasks
-                            .complete(id, claimed.attempt(), false, null, error)
+                            .complete(TaskAttempt.of(claimed), false, null, error)
                             .ifPresent(progress -> coordinator.onTaskFinished(progress, false, error, id)));
                 }
             });

@@ -130,7 +130,13 @@ public class JobControl {
                 + "queued_at = null where job_id = ? and generation = ? and stage = ? "
                 + "and status in ('failed', 'cancelled') and (?::text is null or task_id = ?)", job.jobId(),
                 job.generation(), stage, taskId, taskId);
-        // Counters are recomputed from the rows once here (cancelled tasks never decremented them).
+        // Counters are recomputed from the rows once here (cancelled tasks never decremented them). The
+        // stage's row is locked first: a completion that commits before the lock is seen by the count (a
+        // statement after the lock reads what was committed before it), and one that comes after waits for
+        // this transaction and then decrements the recomputed counter. Counting first and locking in the
+        // update would write a count taken before a completion over that completion's decrement.
+        jdbc.query("select 1 from job_stage where job_id = ? and generation = ? and stage = ? for update",
+                (rs, row) -> 1, job.jobId(), job.generation(), stage);
         jdbc.update("update job_stage s set open_tasks = c.open, completed_tasks = c.completed, "
                 + "failed_tasks = c.failed, ended_at = null from (select "
                 + "count(*) filter (where status in ('pending', 'queued', 'processing')) as open, "

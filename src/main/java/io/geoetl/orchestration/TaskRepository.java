@@ -93,16 +93,16 @@ public class TaskRepository {
     }
 
     /**
-     * The task's first terminal transition, fenced by its attempt, and the decrement of its stage's
+     * The task's first terminal transition, fenced by its generation and attempt, and the decrement of its stage's
      * open-task counter, in one statement. Empty when the completion is a duplicate or stale.
      */
-    public Optional<StageProgress> complete(String taskId, int attempt, boolean succeeded,
-            Map<String, Object> result, Map<String, Object> error) {
+    public Optional<StageProgress> complete(TaskAttempt attempt, boolean succeeded, Map<String, Object> result,
+            Map<String, Object> error) {
         String errorJson = error == null ? null : Json.write(error);
         return jdbc.query("with done as (update task set status = ?, result = ?::jsonb, error_details = ?::jsonb, "
                 + "attempt_errors = case when ?::jsonb is null then attempt_errors else attempt_errors "
                 + "|| jsonb_build_array(?::jsonb || jsonb_build_object('at', now())) end, "
-                + "ended_at = now() where task_id = ? and attempt = ? and status = 'processing' "
+                + "ended_at = now() where task_id = ? and generation = ? and attempt = ? and status = 'processing' "
                 + "returning job_id, generation, stage) "
                 + "update job_stage s set open_tasks = s.open_tasks - 1, "
                 + "completed_tasks = s.completed_tasks + ?, failed_tasks = s.failed_tasks + ? "
@@ -112,16 +112,18 @@ public class TaskRepository {
                 (rs, row) -> new StageProgress(rs.getString(1), rs.getInt(2), rs.getInt(3), rs.getInt(4),
                         rs.getInt(5), rs.getInt(6), rs.getInt(7)),
                 succeeded ? "completed" : "failed", result == null ? null : Json.write(result), errorJson, errorJson,
-                errorJson, taskId, attempt, succeeded ? 1 : 0, succeeded ? 0 : 1)
+                errorJson, attempt.taskId(), attempt.generation(), attempt.attempt(), succeeded ? 1 : 0,
+                succeeded ? 0 : 1)
                 .stream().findFirst();
     }
 
     /** After a transient failure: back to queued with the error, so the redelivered message can claim it. */
-    public boolean requeue(String taskId, int attempt, Map<String, Object> error) {
+    public boolean requeue(TaskAttempt attempt, Map<String, Object> error) {
         String json = Json.write(error);
         return jdbc.update("update task set status = 'queued', queued_at = now(), error_details = ?::jsonb, "
                 + "attempt_errors = attempt_errors || jsonb_build_array(?::jsonb || jsonb_build_object('at', now())) "
-                + "where task_id = ? and attempt = ? and status = 'processing'", json, json, taskId, attempt) == 1;
+                + "where task_id = ? and generation = ? and attempt = ? and status = 'processing'", json, json,
+                attempt.taskId(), attempt.generation(), attempt.attempt()) == 1;
     }
 
     /** A delivery that found the task finished or held by a live worker (see V002). */
@@ -130,9 +132,10 @@ public class TaskRepository {
     }
 
     /** The lease's database half; false when the attempt no longer holds the task. */
-    public boolean heartbeat(String taskId, int attempt) {
-        return jdbc.update("update task set heartbeat_at = now() where task_id = ? and attempt = ? "
-                + "and status = 'processing'", taskId, attempt) == 1;
+    public boolean heartbeat(TaskAttempt attempt) {
+        return jdbc.update("update task set heartbeat_at = now() where task_id = ? and generation = ? "
+                + "and attempt = ? and status = 'processing'", attempt.taskId(), attempt.generation(),
+                attempt.attempt()) == 1;
     }
 
     /** Every failed attempt's error, oldest first. */

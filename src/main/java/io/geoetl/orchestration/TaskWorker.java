@@ -98,7 +98,7 @@ public class TaskWorker {
     }
 
     private void run(TaskRecord task, String rawBody, DeliveryLease lease) {
-        lease.keepAlive(() -> tasks.heartbeat(task.taskId(), task.attempt()));
+        lease.keepAlive(() -> tasks.heartbeat(TaskAttempt.of(task)));
         TaskHandler handler = catalog.handler(task.taskType());
         TaskInput input = new TaskInput(task.taskId(), task.jobId(), task.generation(), task.stage(), task.taskKey(),
                 task.attempt(), jobParameters(task), task.parameters(),
@@ -120,7 +120,7 @@ public class TaskWorker {
             running.finished(task.taskId());
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
-        tasks.complete(task.taskId(), task.attempt(), true, result, null).ifPresentOrElse(progress -> {
+        tasks.complete(TaskAttempt.of(task), true, result, null).ifPresentOrElse(progress -> {
             log.info("event=task_completed task_id={} attempt={} duration_ms={}", task.taskId(), task.attempt(),
                     millis);
             metrics.taskEnded(task.taskType(), "completed");
@@ -140,7 +140,7 @@ public class TaskWorker {
             log.warn("event=task_retry task_id={} attempt={} retry_in_ms={} error=\"{}\"", task.taskId(),
                     task.attempt(), delay.toMillis(), details.get("message"));
             metrics.taskEnded(task.taskType(), "retried");
-            if (tasks.requeue(task.taskId(), task.attempt(), details)) {
+            if (tasks.requeue(TaskAttempt.of(task), details)) {
                 lease.redeliverAfter(delay);
             } else {
                 lease.acknowledge();
@@ -162,7 +162,7 @@ public class TaskWorker {
     /** Shutdown interrupted the task: back to queued and its message visible again, for another instance. */
     private void release(TaskRecord task, DeliveryLease lease) {
         log.info("event=task_released reason=shutdown task_id={} attempt={}", task.taskId(), task.attempt());
-        tasks.requeue(task.taskId(), task.attempt(), Map.of("type", "worker_shutdown", "message",
+        tasks.requeue(TaskAttempt.of(task), Map.of("type", "worker_shutdown", "message",
                 "the worker shut down while the task ran; released for another worker", "retryable", true,
                 "attempt", task.attempt()));
         lease.redeliverAfter(Duration.ZERO);
@@ -180,7 +180,7 @@ public class TaskWorker {
 
     private void recordFailure(TaskRecord task, Map<String, Object> details) {
         metrics.taskEnded(task.taskType(), "failed");
-        tasks.complete(task.taskId(), task.attempt(), false, null, details)
+        tasks.complete(TaskAttempt.of(task), false, null, details)
                 .ifPresent(progress -> coordinator.onTaskFinished(progress, false, details, task.taskId()));
     }
 

@@ -70,8 +70,8 @@ class LeaseIT extends IntegrationTest {
             Optional<TaskRecord> takeover = tasks.claim(taskId, Duration.ZERO);
             assertThat(takeover).isPresent();
             assertThat(takeover.get().attempt()).isEqualTo(2);
-            assertThat(tasks.complete(taskId, 2, true, Map.of("greeting", "from the second worker"), null))
-                    .isPresent();
+            assertThat(tasks.complete(TaskAttempt.of(takeover.get()), true, Map.of("greeting",
+                    "from the second worker"), null)).isPresent();
             assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
 
             gate.open();
