@@ -37,12 +37,14 @@ public class QueueDelivery {
     private final QueueProperties queues;
     private final FailureRecorder failures;
     private final ProducerTemplate producer;
+    private final DeferredTasks deferred;
     /** Heavy tasks admitted at once: exactly the heavy pool's threads, so none waits in memory. */
     private final Semaphore heavySlots;
 
     QueueDelivery(TaskWorker worker, StageCoordinator coordinator, StorageQueueLeases leases,
             ServiceBusLeases serviceBus, QueueProperties queues, FailureRecorder failures, ProducerTemplate producer,
-            EngineProperties engine) {
+            DeferredTasks deferred, EngineProperties engine) {
+        this.deferred = deferred;
         this.serviceBus = serviceBus;
         this.worker = worker;
         this.coordinator = coordinator;
@@ -63,6 +65,7 @@ public class QueueDelivery {
         if (!"heavy".equals(message.taskClass())) {
             exchange.getIn().setHeader(TASK_CLASS_HEADER, "light");
         } else if (heavySlots.tryAcquire()) {
+            deferred.admitted(message.taskId());
             exchange.setProperty(HEAVY_SLOT_PROPERTY, true);
             exchange.getIn().setHeader(TASK_CLASS_HEADER, "heavy");
         } else {
@@ -72,6 +75,7 @@ public class QueueDelivery {
 
     /** The pool is full: the message goes back to the queue for a later delivery, here or elsewhere. */
     public void deferTask(Exchange exchange) {
+        deferred.deferred(exchange.getProperty(TASK_PROPERTY, Messages.TaskMessage.class).taskId());
         lease(exchange, queues.taskQueue()).redeliverAfter(DEFER_DELAY);
     }
 

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
@@ -53,6 +54,13 @@ public class Reconciler {
         this.queues = queues;
     }
 
+    /** Passes that ran to the end in this process (a test waits for passes instead of for time). */
+    private final AtomicLong completedPasses = new AtomicLong();
+
+    public long completedPasses() {
+        return completedPasses.get();
+    }
+
     @Scheduled(fixedDelayString = "${geoetl.engine.reconcile-interval}",
             initialDelayString = "${geoetl.engine.reconcile-interval}")
     void reconcile() {
@@ -66,6 +74,7 @@ public class Reconciler {
                 resendLostTaskMessages();
                 finishDrainedStages();
                 openUnopenedStages();
+                completedPasses.incrementAndGet();
             } catch (RuntimeException e) {
                 log.warn("event=reconcile_failed error=\"{}\"", e.getMessage());
             } finally {
@@ -131,7 +140,8 @@ public class Reconciler {
             return;
         }
         dispatcher.send(lost);
-        log.warn("event=lost_task_messages_resent count={}", lost.size());
+        log.warn("event=lost_task_messages_resent count={} job_ids={}", lost.size(), lost.stream()
+                .map(TaskRepository.QueuedTask::jobId).distinct().limit(20).toList());
     }
 
     private void finishDrainedStages() {

@@ -126,6 +126,11 @@ public class TaskRepository {
                 attempt.taskId(), attempt.generation(), attempt.attempt()) == 1;
     }
 
+    /** A queued task's message was seen (and put back): the reconciler must not take it for lost. */
+    public void markMessageSeen(String taskId) {
+        jdbc.update("update task set queued_at = now() where task_id = ? and status = 'queued'", taskId);
+    }
+
     /** A delivery that found the task finished or held by a live worker (see V002). */
     public void countDuplicateDelivery(String taskId) {
         jdbc.update("update task set duplicate_deliveries = duplicate_deliveries + 1 where task_id = ?", taskId);
