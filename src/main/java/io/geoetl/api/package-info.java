@@ -1,2 +1,2 @@
-/** REST answers: API beans the REST routes call, JSON writing, the error-to-HTTP mapping and the API key. */
+/** REST answers: API beans the REST routes call, JSON writing, and the error-to-HTTP mapping (access checks: io.geoetl.access). */
 package io.geoetl.api;

@@ -34,12 +34,13 @@ class BindAddressIT extends IntegrationTest {
 
     @Test
     void aNonLoopbackAddressWithoutAKeyRefusesToStartAndSaysWhatToSet(CapturedOutput output) {
-        SpringApplicationBuilder app = new SpringApplicationBuilder(GeoetlApplication.class).profiles("test")
-                .properties("server.address=0.0.0.0", "server.port=0", "geoetl.api.api-key=",
-                        "geoetl.roles.worker=false", "geoetl.roles.ingest=false");
+        SpringApplicationBuilder app = new SpringApplicationBuilder(GeoetlApplication.class).profiles("test");
+        // Command-line arguments, as a user would pass them: they override application.yaml.
+        String[] args = {"--server.address=0.0.0.0", "--server.port=0", "--geoetl.api.api-key=",
+            "--geoetl.roles.worker=false", "--geoetl.roles.ingest=false"};
 
         assertThatThrownBy(() -> {
-            try (ConfigurableApplicationContext started = app.run()) {
+            try (ConfigurableApplicationContext started = app.run(args)) {
                 started.getId();
             }
         }).hasStackTraceContaining("0.0.0.0");
