@@ -7,7 +7,8 @@ public class UnsupportedMediaTypeException extends GeoetlException {
 
     public UnsupportedMediaTypeException(String contentType) {
         super("unsupported_media_type", "the request body must be JSON (Content-Type: application/json), not "
-                + (contentType == null ? "a body without a Content-Type" : contentType), contentType == null ? Map.of() : Map.of("content_type", contentType), null);
+                + (contentType == null ? "a body without a Content-Type" : contentType),
+                contentType == null ? Map.of() : Map.of("content_type", contentType), null);
     }
 
     @Override
