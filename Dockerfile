@@ -20,8 +20,12 @@ WORKDIR /app
 COPY --from=build /src/target/geoetl.jar /app/geoetl.jar
 COPY sql /app/sql
 # Migrations run from the shipped sql/ folder (the jar carries the same files as a fallback).
+# A container is reached through its network interface, so it listens on every interface; geoetl then
+# refuses to start without GEOETL_API_KEY (a secret given at run time, never baked into the image):
+#   docker run -e GEOETL_API_KEY=<secret> -e GEOETL_DB_URL=... -e AZURE_STORAGE_CONNECTION_STRING=... -p 8080:8080 geoetl
 ENV SPRING_FLYWAY_LOCATIONS=filesystem:/app/sql \
-    GEOETL_PORT=8080
+    GEOETL_PORT=8080 \
+    GEOETL_BIND_ADDRESS=0.0.0.0
 USER 10001
 EXPOSE 8080
 # SIGTERM reaches the JVM directly (exec form), so graceful shutdown releases in-flight tasks.

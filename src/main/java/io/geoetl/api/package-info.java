@@ -1,2 +1,5 @@
-/** REST answers: API beans the REST routes call, JSON writing, the error-to-HTTP mapping and the API key. */
+/**
+ * REST answers: API beans the REST routes call, JSON writing and the error-to-HTTP mapping. Who may call
+ * them is decided before any route, in io.geoetl.access.
+ */
 package io.geoetl.api;

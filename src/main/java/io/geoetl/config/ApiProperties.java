@@ -5,7 +5,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * HTTP API.
  *
- * @param apiKey when set, write and debug endpoints need it in the X-API-Key header
+ * @param apiKey when set, every endpoint but the open ones of io.geoetl.access.EndpointAccess needs it (X-API-Key
+ *               or Authorization: Bearer), and the server may listen on a non-loopback address
  */
 @ConfigurationProperties(prefix = "geoetl.api")
 public record ApiProperties(String apiKey) {

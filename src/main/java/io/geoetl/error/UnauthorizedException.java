@@ -2,11 +2,12 @@ package io.geoetl.error;
 
 import java.util.Map;
 
-/** A write or debug endpoint was called without the configured API key (401). */
+/** A protected endpoint was called without the configured API key (401). */
 public class UnauthorizedException extends GeoetlException {
 
     public UnauthorizedException() {
-        super("unauthorized", "this endpoint needs a valid API key in the X-API-Key header", Map.of(), null);
+        super("unauthorized", "this endpoint needs the API key, in the X-API-Key header or as "
+                + "Authorization: Bearer <key>", Map.of(), null);
     }
 
     @Override

@@ -35,11 +35,14 @@ final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final int port;
     private final Process process;
+    /** The key this process runs with, sent on every request; null for one started without a key. */
+    private final String apiKey;
 
-    private ServiceProcess(String name, int port, Process process) {
+    private ServiceProcess(String name, int port, Process process, String apiKey) {
         this.name = name;
         this.port = port;
         this.process = process;
+        this.apiKey = apiKey;
     }
 
     /** Starts the jar with the process tests' settings; call {@link #awaitHealthy()} before using it. */
@@ -99,7 +102,7 @@ final class ServiceProcess implements AutoCloseable {
                 || key.startsWith("SPRING_"));
         env.put("GEOETL_PORT", String.valueOf(port));
         env.putAll(settings);
-        return new ServiceProcess(name, port, builder.start());
+        return new ServiceProcess(name, port, builder.start(), settings.get("GEOETL_API_KEY"));
     }
 
     /** The operating system's id of the process. */
@@ -130,15 +133,24 @@ final class ServiceProcess implements AutoCloseable {
         throw new AssertionError(name + " did not become healthy within " + START_LIMIT.toSeconds() + " s");
     }
 
+    /** GET with the process's API key, if it has one. */
     HttpResponse<String> get(String path) throws IOException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        if (apiKey != null) {
+            request.header("X-API-Key", apiKey);
+        }
+        return send(request);
+    }
+
+    HttpResponse<String> getWithoutKey(String path) throws IOException {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
     HttpResponse<String> post(String path, String json, boolean withKey) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
-        if (withKey) {
-            request.header("X-API-Key", API_KEY);
+        if (withKey && apiKey != null) {
+            request.header("X-API-Key", apiKey);
         }
         return send(request);
     }

@@ -101,7 +101,7 @@ class ServiceProcessesIT {
     }
 
     @Test
-    void apiKeyGuardsWriteAndDebugEndpointsButNotStatusOrHealth() throws Exception {
+    void apiKeyGuardsJobsAndDebugEndpointsButNotHealth() throws Exception {
         try (ServiceProcess service = ServiceProcess.start("api-key").awaitHealthy()) {
             String body = "{\"n\": 1, \"message\": \"" + unique() + "\"}";
             String someJob = "0".repeat(64);
@@ -111,14 +111,15 @@ class ServiceProcessesIT {
             assertThat(service.post("/api/jobs/" + someJob + "/retry", "", false).statusCode()).isEqualTo(401);
             assertThat(service.post("/api/jobs/" + someJob + "/resubmit", "", false).statusCode()).isEqualTo(401);
             assertThat(service.post("/api/debug/retry-task/x", "", false).statusCode()).isEqualTo(401);
-            assertThat(service.get("/api/debug/stuck-jobs").statusCode()).isEqualTo(401);
-            assertThat(service.get("/api/debug/task/x").statusCode()).isEqualTo(401);
+            assertThat(service.getWithoutKey("/api/debug/stuck-jobs").statusCode()).isEqualTo(401);
+            assertThat(service.getWithoutKey("/api/debug/task/x").statusCode()).isEqualTo(401);
 
             HttpResponse<String> submitted = service.post("/api/jobs/submit/hello_world", body, true);
             assertThat(submitted.statusCode()).isEqualTo(202);
             String jobId = (String) Json.readMap(submitted.body()).get("job_id");
+            assertThat(service.getWithoutKey("/api/jobs/status/" + jobId).statusCode()).isEqualTo(401);
             assertThat(service.get("/api/jobs/status/" + jobId).statusCode()).isEqualTo(200);
-            assertThat(service.get("/api/health").statusCode()).isEqualTo(200);
+            assertThat(service.getWithoutKey("/api/health").statusCode()).isEqualTo(200);
             assertThat(Json.readMap(service.post("/api/jobs/submit/hello_world", body, false).body()))
                     .containsEntry("error", "unauthorized");
         }

@@ -1,0 +1,13 @@
+package io.geoetl.access;
+
+import org.springframework.core.Ordered;
+
+/** Filter order: the key first (a caller without it learns nothing else), then the body's type. */
+final class AccessFilterOrder {
+
+    static final int API_KEY = Ordered.HIGHEST_PRECEDENCE + 20;
+    static final int JSON_BODY = API_KEY + 1;
+
+    private AccessFilterOrder() {
+    }
+}

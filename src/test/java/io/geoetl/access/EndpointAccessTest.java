@@ -1,0 +1,40 @@
+package io.geoetl.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class EndpointAccessTest {
+
+    @ParameterizedTest
+    @CsvSource({"GET,/api/health", "HEAD,/api/health", "GET,/actuator/health", "GET,/actuator/health/liveness",
+            "GET,/api/openapi.json", "GET,/api/jobs/types", "GET,/api/stac", "GET,/api/stac/",
+            "GET,/api/stac/collections/dems/items/elev", "GET,/api/stac/search", "POST,/api/stac/search"})
+    void probesTheApiDescriptionAndTheCatalogAreOpen(String method, String path) {
+        assertThat(EndpointAccess.open(method, path)).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET,/api/jobs/status/abc", "GET,/api/jobs", "GET,/api/db/tasks/abc", "GET,/api/ingest/history",
+            "GET,/api/debug/stuck-jobs", "POST,/api/jobs/submit/hello_world", "POST,/api/jobs/abc/cancel",
+            "GET,/actuator/prometheus", "GET,/actuator", "GET,/actuator/metrics"})
+    void jobsDebugAndMetricsNeedTheKey(String method, String path) {
+        assertThat(EndpointAccess.open(method, path)).isFalse();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET,/api/something-new", "DELETE,/api/stac/search", "PUT,/api/health", "GET,/api/health/",
+            "GET,/api/stac/collections/a/items/b/c", "GET,/api/stac/collections//items", "GET,/",
+            "OPTIONS,/api/health"})
+    void anythingNotListedNeedsTheKey(String method, String path) {
+        assertThat(EndpointAccess.open(method, path)).isFalse();
+    }
+
+    @Test
+    void aParameterIsOneWholeSegment() {
+        assertThat(EndpointAccess.open("GET", "/api/stac/collections/x/y")).isFalse();
+        assertThat(EndpointAccess.open("GET", "/api/stac/collectionsX")).isFalse();
+    }
+}

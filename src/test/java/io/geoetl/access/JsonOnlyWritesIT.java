@@ -1,0 +1,79 @@
+package io.geoetl.access;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.geoetl.IntegrationTest;
+import io.geoetl.access.RestEndpoints.Endpoint;
+import org.apache.camel.CamelContext;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * A write with a body must carry JSON: what an HTML form on another site can send (text/plain,
+ * form-urlencoded, multipart) is refused with 415 before any route runs, on every POST, PUT and PATCH the
+ * REST DSL declares. No API key here, as on a developer's machine.
+ */
+class JsonOnlyWritesIT extends IntegrationTest {
+
+    /** Content types a cross-site HTML form can send without the browser asking the server first. */
+    private static final List<String> FORM_TYPES = List.of("text/plain", "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x");
+
+    @Autowired
+    CamelContext camel;
+
+    @Test
+    void everyWriteEndpointRefusesFormAndTextBodiesWith415() {
+        List<Endpoint> writes = RestEndpoints.of(camel).stream()
+                .filter(endpoint -> List.of("POST", "PUT", "PATCH").contains(endpoint.method())).toList();
+        assertThat(writes).isNotEmpty();
+        List<String> notRefused = new ArrayList<>();
+        for (Endpoint endpoint : writes) {
+            for (String type : FORM_TYPES) {
+                // A body a JSON reader would accept: only its declared type may make the difference.
+                String body = "{\"n\": 1, \"message\": \"" + unique("form") + "\"}";
+                Answer answer = send(HttpRequest.newBuilder(uri(endpoint.samplePath().replace("no_such_job",
+                        "hello_world"))).header("Content-Type", type)
+                        .method(endpoint.method(), HttpRequest.BodyPublishers.ofString(body)));
+                if (answer.status() != 415 || !"unsupported_media_type".equals(answer.body().get("error"))) {
+                    notRefused.add(endpoint + " as " + type + " -> " + answer.status() + " " + answer.raw().body());
+                }
+            }
+        }
+
+        assertThat(notRefused).isEmpty();
+    }
+
+    @Test
+    void anEmptyFormIsRefusedToo() {
+        Answer answer = send(HttpRequest.newBuilder(uri("/api/jobs/" + "0".repeat(64) + "/cancel"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(answer.status()).isEqualTo(415);
+        assertThat(answer.body()).containsEntry("error", "unsupported_media_type").containsKeys("message", "details");
+    }
+
+    @Test
+    void aPostWithoutABodyNeedsNoContentType() {
+        Answer answer = send(HttpRequest.newBuilder(uri("/api/jobs/" + "0".repeat(64) + "/cancel"))
+                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(answer.status()).isEqualTo(404);
+    }
+
+    @Test
+    void jsonWithACharsetAndPlusJsonTypesAreAccepted() {
+        Answer submitted = send(HttpRequest.newBuilder(uri("/api/jobs/submit/hello_world"))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1, \"message\": \"" + unique("charset") + "\"}")));
+        Answer search = send(HttpRequest.newBuilder(uri("/api/stac/search"))
+                .header("Content-Type", "application/geo+json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+
+        assertThat(submitted.status()).as(submitted.raw().body()).isEqualTo(202);
+        assertThat(search.status()).as(search.raw().body()).isEqualTo(200);
+    }
+}
