@@ -15,7 +15,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 /**
  * A write with a body must carry JSON: what an HTML form on another site can send (text/plain,
  * form-urlencoded, multipart) is refused with 415 before any route runs, on every POST, PUT and PATCH the
- * REST DSL declares. No API key here, as on a developer's machine.
+ * REST DSL declares. A write a page of another site sends without a body is refused too (403). No API
+ * key here, as on a developer's machine.
  */
 class JsonOnlyWritesIT extends IntegrationTest {
 
@@ -63,6 +64,20 @@ class JsonOnlyWritesIT extends IntegrationTest {
                 .POST(HttpRequest.BodyPublishers.noBody()));
 
         assertThat(answer.status()).isEqualTo(404);
+    }
+
+    @Test
+    void aPageOfAnotherSiteCannotSendABodylessWrite() {
+        String cancel = "/api/jobs/" + "0".repeat(64) + "/cancel";
+
+        Answer crossSite = send(HttpRequest.newBuilder(uri(cancel)).header("Origin", "http://evil.example")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        Answer sameSite = send(HttpRequest.newBuilder(uri(cancel)).header("Origin", "http://127.0.0.1:" + port)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(crossSite.status()).isEqualTo(403);
+        assertThat(crossSite.body()).containsEntry("error", "cross_site_request");
+        assertThat(sameSite.status()).isEqualTo(404);
     }
 
     @Test
