@@ -69,4 +69,3 @@ class SameOriginWritesFilter extends OncePerRequestFilter {
         }
     }
 }
-}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.geoetl.catalog.StacItems;
+import io.geoetl.config.RasterProperties;
 import io.geoetl.error.BadRequestException;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.OverwriteParameter;
@@ -23,7 +24,7 @@ final class RasterParameters {
     }
 
     /** The parameters; {@code container} names only an input container. */
-    static ParameterSchema schema(AllowedPlaces places) {
+    static ParameterSchema schema(AllowedPlaces places, RasterProperties limits) {
         return ParameterSchema.of(
                 places.containerField("container the source raster is in"),
                 ParameterField.string("blob_name", "the source raster, inside the container", null, 1024),
@@ -41,12 +42,15 @@ final class RasterParameters {
                         "[A-Za-z0-9][A-Za-z0-9._-]{0,127}"),
                 ParameterField.optionalString("source_etag", "the source blob's ETag (auto-ingest: a changed blob is a "
                         + "new job)", 200, null),
+                // The configured minimum is checked in complete(), whose 400 names its setting.
                 new ParameterField("tile_size_pixels", ParameterField.Type.INTEGER, "tile side in pixels when tiling "
-                        + "(default from the configured tile size)", false, null, 16.0, 65536.0, null, null),
+                        + "(default from the configured tile size); at least " + limits.minTilePixels() + " ("
+                        + RasterLimits.MIN_TILE_PIXELS + ")", false, null, 1.0, 65536.0, null, null),
                 OverwriteParameter.FIELD);
     }
 
-    static Map<String, Object> complete(Map<String, Object> parameters) {
+    static Map<String, Object> complete(Map<String, Object> parameters, RasterProperties limits) {
+        RasterLimits.checkTileSideParameter(parameters, limits);
         BlobNames.container("container", (String) parameters.get("container"));
         String blob = BlobNames.blob("blob_name", (String) parameters.get("blob_name"));
         if (!List.of("tif", "tiff", "jp2", "png", "asc").contains(extension(blob))) {

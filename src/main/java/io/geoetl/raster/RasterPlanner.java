@@ -85,6 +85,10 @@ class RasterPlanner {
             String compression = (String) job.get("compression");
             RasterOptions.checkCompression(compression, dataType, bands.size(), hasNodata);
 
+            if (info.get("size") instanceof List<?> size && size.size() == 2) {
+                RasterLimits.checkPixels("the source", ((Number) size.get(0)).longValue(),
+                        ((Number) size.get(1)).longValue(), properties);
+            }
             String target = (String) job.get("target_crs");
             Object epsg = info.get("stac") instanceof Map<?, ?> stac ? stac.get("proj:epsg") : null;
             String sourceCode = sourceCrs != null ? sourceCrs : epsg == null ? null : "EPSG:" + epsg;
@@ -93,6 +97,17 @@ class RasterPlanner {
             List<String> drivers = inPlace.isPresent() ? Gdal.IN_PLACE_RASTER_DRIVERS : Gdal.RASTER_DRIVERS;
             Map<String, Object> grid = reproject ? warpGrid(work, source, drivers, sourceCrs, target)
                     : sourceGrid(info);
+            int width = (int) grid.get("width");
+            int height = (int) grid.get("height");
+            if (reproject) {
+                RasterLimits.checkPixels("the output grid in " + target, width, height, properties);
+            }
+            boolean tile = forceTiles || sourceBytes > properties.largeThresholdBytes();
+            int side = tile ? RasterLimits.tileSide(job, properties, bands.size(), dataType) : 0;
+            if (tile) {
+                // Counted before a single tile is listed: a plan of millions of tiles never reaches the heap.
+                RasterLimits.checkTiles(job, width, height, side, properties);
+            }
             Map<String, Object> plan = new LinkedHashMap<>();
             plan.put("source_bytes", sourceBytes);
             plan.put("data_type", dataType);
@@ -111,9 +126,8 @@ class RasterPlanner {
             // until publish switches it to the new ones.
             plan.put("output_prefix", job.get("collection_id") + "/" + itemId + "/" + runFolder);
             plan.put("grid", grid);
-            boolean tile = forceTiles || sourceBytes > properties.largeThresholdBytes();
             plan.put("tiled", tile);
-            plan.put("tiles", tile ? tiles(job, grid, bands.size(), dataType) : List.of());
+            plan.put("tiles", tile ? tiles(width, height, side) : List.of());
             return plan;
         }
     }
@@ -156,13 +170,11 @@ class RasterPlanner {
         return grid;
     }
 
-    /** Aligned tiles of the output grid: whole pixels, no gaps or overlaps, partial tiles at the edges. */
-    private List<Map<String, Object>> tiles(Map<String, Object> job, Map<String, Object> grid, int bands,
-            String dataType) {
-        int side = job.get("tile_size_pixels") instanceof Number n ? n.intValue()
-                : tileSide(properties.tileSizeBytes(), bands, bytesPerSample(dataType));
-        int width = (int) grid.get("width");
-        int height = (int) grid.get("height");
+    /**
+     * Aligned tiles of the output grid: whole pixels, no gaps or overlaps, partial tiles at the edges. Called
+     * only after {@link RasterLimits#checkTiles} bounded their number.
+     */
+    static List<Map<String, Object>> tiles(int width, int height, int side) {
         List<Map<String, Object>> tiles = new ArrayList<>();
         for (int row = 0, y = 0; y < height; row++, y += side) {
             for (int col = 0, x = 0; x < width; col++, x += side) {

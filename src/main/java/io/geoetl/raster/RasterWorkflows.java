@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
+import io.geoetl.config.RasterProperties;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.workflow.AllowedPlaces;
 import io.geoetl.workflow.JobSummaryContext;
@@ -34,10 +35,12 @@ final class RasterWorkflows {
 
         private final boolean forceTiles;
         private final ParameterSchema parameters;
+        private final RasterProperties limits;
 
-        Pipeline(boolean forceTiles, AllowedPlaces places) {
+        Pipeline(boolean forceTiles, AllowedPlaces places, RasterProperties limits) {
             this.forceTiles = forceTiles;
-            this.parameters = RasterParameters.schema(places);
+            this.parameters = RasterParameters.schema(places, limits);
+            this.limits = limits;
         }
 
         @Override
@@ -47,7 +50,7 @@ final class RasterWorkflows {
 
         @Override
         public Map<String, Object> complete(Map<String, Object> parameters) {
-            return RasterParameters.complete(parameters);
+            return RasterParameters.complete(parameters, limits);
         }
 
         @Override
@@ -101,8 +104,8 @@ final class RasterWorkflows {
     @Component
     static class ProcessRaster extends Pipeline {
 
-        ProcessRaster(AllowedPlaces places) {
-            super(false, places);
+        ProcessRaster(AllowedPlaces places, RasterProperties limits) {
+            super(false, places, limits);
         }
 
         @Override
@@ -120,8 +123,8 @@ final class RasterWorkflows {
     @Component
     static class ProcessLargeRaster extends Pipeline {
 
-        ProcessLargeRaster(AllowedPlaces places) {
-            super(true, places);
+        ProcessLargeRaster(AllowedPlaces places, RasterProperties limits) {
+            super(true, places, limits);
         }
 
         @Override

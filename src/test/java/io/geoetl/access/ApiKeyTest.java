@@ -8,7 +8,7 @@ import org.springframework.mock.web.MockHttpServletRequest;
 
 class ApiKeyTest {
 
-    private final ApiKey key = new ApiKey(new ApiProperties("s3cret"));
+    private final ApiKey key = new ApiKey(new ApiProperties("s3cret", 1024));
 
     @Test
     void acceptsTheKeyInXApiKeyOrAsBearerInAnyCase() {
@@ -28,7 +28,7 @@ class ApiKeyTest {
 
     @Test
     void aBlankKeyIsNoKey() {
-        ApiKey blank = new ApiKey(new ApiProperties(" "));
+        ApiKey blank = new ApiKey(new ApiProperties(" ", 1024));
 
         assertThat(blank.configured()).isFalse();
         assertThat(blank.presentedBy(request("X-API-Key", " "))).isFalse();

@@ -1,0 +1,161 @@
+package io.geoetl.api;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geoetl.config.ApiProperties;
+import io.geoetl.error.ErrorMapping;
+import io.geoetl.error.RequestBodyRefusedException;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Bounds every request body under /api before Camel reads it: Camel's platform-http binding copies the
+ * whole body into memory (and inflates a gzip or deflate Content-Encoding) with no limit of its own.
+ * A Content-Length over the limit answers 413 without reading a byte; a body without one (chunked) is
+ * read up to the limit, then either refused or handed on from that bounded copy. A compressed body
+ * answers 415. The server then discards at most Tomcat's max-swallow-size (2 MB) and closes.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10)
+class RequestBodyLimit extends OncePerRequestFilter {
+
+    private final ApiProperties api;
+    private final ObjectMapper mapper;
+
+    RequestBodyLimit(ApiProperties api, ObjectMapper mapper) {
+        this.api = api;
+        this.mapper = mapper;
+    }
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return !request.getRequestURI().startsWith("/api/");
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        long limit = api.maxRequestBytes();
+        String encoding = request.getHeader("Content-Encoding");
+        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
+            refuse(response, RequestBodyRefusedException.encoded(encoding.strip()));
+            return;
+        }
+        long declared = request.getContentLengthLong();
+        if (declared > limit) {
+            refuse(response, RequestBodyRefusedException.tooLarge(limit, ApiProperties.MAX_REQUEST_BYTES_SETTING));
+            return;
+        }
+        if (declared >= 0) {
+            // Tomcat never reads past a declared length: Camel can read this one itself.
+            chain.doFilter(request, response);
+            return;
+        }
+        byte[] body = readAtMost(request.getInputStream(), limit + 1);
+        if (body.length > limit) {
+            refuse(response, RequestBodyRefusedException.tooLarge(limit, ApiProperties.MAX_REQUEST_BYTES_SETTING));
+            return;
+        }
+        chain.doFilter(new BufferedBody(request, body), response);
+    }
+
+    private void refuse(HttpServletResponse response, RequestBodyRefusedException refusal) throws IOException {
+        response.setStatus(refusal.httpStatus());
+        response.setContentType("application/json");
+        // The unread rest of the body would otherwise be the next request on this connection.
+        response.setHeader("Connection", "close");
+        response.getOutputStream().write(mapper.writeValueAsBytes(ErrorMapping.errorBody(refusal)));
+    }
+
+    /** Up to {@code max} bytes of the stream: fewer only when the body ends first. */
+    static byte[] readAtMost(InputStream in, long max) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        long remaining = max;
+        while (remaining > 0) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+            if (read < 0) {
+                break;
+            }
+            out.write(buffer, 0, read);
+            remaining -= read;
+        }
+        return out.toByteArray();
+    }
+
+    /** The request with its (bounded, already read) body served from memory. */
+    private static final class BufferedBody extends HttpServletRequestWrapper {
+
+        private final byte[] body;
+
+        BufferedBody(HttpServletRequest request, byte[] body) {
+            super(request);
+            this.body = body;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() {
+            ByteArrayInputStream in = new ByteArrayInputStream(body);
+            return new ServletInputStream() {
+                @Override
+                public int read() {
+                    return in.read();
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) {
+                    return in.read(b, off, len);
+                }
+
+                @Override
+                public boolean isFinished() {
+                    return in.available() == 0;
+                }
+
+                @Override
+                public boolean isReady() {
+                    return true;
+                }
+
+                @Override
+                public void setReadListener(ReadListener listener) {
+                    throw new UnsupportedOperationException("the body is already read");
+                }
+            };
+        }
+
+        @Override
+        public BufferedReader getReader() {
+            String charset = getCharacterEncoding();
+            Charset decoding = charset == null ? StandardCharsets.UTF_8 : Charset.forName(charset);
+            return new BufferedReader(new InputStreamReader(getInputStream(), decoding));
+        }
+
+        @Override
+        public int getContentLength() {
+            return body.length;
+        }
+
+        @Override
+        public long getContentLengthLong() {
+            return body.length;
+        }
+    }
+}
