@@ -55,6 +55,23 @@ final class ServiceProcess implements AutoCloseable {
      * API key, no ingest) plus extra environment (roles, for instance).
      */
     static ServiceProcess start(String name, Map<String, String> extraEnvironment) throws IOException {
+        Map<String, String> settings = testSettings();
+        settings.putAll(extraEnvironment);
+        return launch(name, settings);
+    }
+
+    /**
+     * As {@link #start(String)}, but with geoetl's default lease settings (visibility timeout, lost-message
+     * time, reconcile interval): what a deployment gets when a worker dies.
+     */
+    static ServiceProcess startWithDefaultLeases(String name) throws IOException {
+        Map<String, String> settings = testSettings();
+        settings.keySet().removeAll(List.of("GEOETL_VISIBILITY_TIMEOUT", "GEOETL_LOST_MESSAGE_AFTER",
+                "GEOETL_RECONCILE_INTERVAL"));
+        return launch(name, settings);
+    }
+
+    private static Map<String, String> testSettings() {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("GEOETL_DB_URL", TestDatabases.jdbcUrl("proc"));
         settings.put("GEOETL_DB_POOL_SIZE", "12");
@@ -72,8 +89,7 @@ final class ServiceProcess implements AutoCloseable {
         settings.put("GEOETL_API_KEY", API_KEY);
         // The test context's own ingest watches bronze/auto-ingest/; these processes share that Azurite.
         settings.put("GEOETL_ROLE_INGEST", "false");
-        settings.putAll(extraEnvironment);
-        return launch(name, settings);
+        return settings;
     }
 
     /** Starts the jar as a user would run it: geoetl's own defaults, except a free port and the given settings. */

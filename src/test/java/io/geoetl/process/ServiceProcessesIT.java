@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,34 @@ class ServiceProcessesIT {
             assertThat(count("select count(*) from task where job_id = ? and stage = 1 and attempt = 2", jobId))
                     .isEqualTo(4);
             assertThat(count("select count(*) from stage_transition where job_id = ?", jobId)).isEqualTo(2);
+        }
+    }
+
+    /**
+     * With the default lease settings, a task whose worker died runs again on a live worker within 30 s,
+     * as its second attempt and its last.
+     */
+    @Test
+    void aDeadWorkersTaskStartsOnALiveWorkerWithinThirtySeconds() throws Exception {
+        try (ServiceProcess doomed = ServiceProcess.startWithDefaultLeases("recovery-doomed").awaitHealthy()) {
+            String jobId = submit(doomed, "{\"n\": 1, \"hang_attempts\": 1, \"message\": \"" + unique() + "\"}");
+            await(() -> count("select count(*) from task where job_id = ? and stage = 1 and status = 'processing'",
+                    jobId) == 1, Duration.ofSeconds(120), "the greeting to run on the first instance");
+            try (ServiceProcess survivor = ServiceProcess.startWithDefaultLeases("recovery-survivor").awaitHealthy()) {
+                doomed.kill();
+                OffsetDateTime killedAt = jdbc.queryForObject("select clock_timestamp()", OffsetDateTime.class);
+
+                await(() -> count("select count(*) from task where job_id = ? and stage = 1 and attempt = 2",
+                        jobId) == 1, Duration.ofSeconds(180), "the greeting's second attempt");
+                OffsetDateTime restartedAt = jdbc.queryForObject("select started_at from task where job_id = ? "
+                        + "and stage = 1", OffsetDateTime.class, jobId);
+                Duration pickup = Duration.between(killedAt, restartedAt);
+                System.out.printf("event=recovery_measured pickup_ms=%d%n", pickup.toMillis());
+
+                assertThat(pickup).isLessThan(Duration.ofSeconds(30));
+                assertThat(awaitEnded(survivor, jobId, Duration.ofSeconds(120))).isEqualTo("completed");
+                assertThat(count("select max(attempt) from task where job_id = ?", jobId)).isEqualTo(2);
+            }
         }
     }
 
