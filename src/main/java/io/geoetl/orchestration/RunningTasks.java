@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.geoetl.config.EngineProperties;
@@ -19,7 +20,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
- * The tasks running in this process, for graceful shutdown. On SIGTERM (context closing, before
+ * The tasks running in this process, for graceful shutdown and for stopping a task that is no longer
+ * this worker's (see {@link #abandon}). On SIGTERM (context closing, before
  * Camel and the pools stop) the queue consumers stop polling, deliveries already received are
  * handed back at once, running tasks get {@code drain-grace} to finish, and the rest are
  * interrupted: the worker then re-queues each and makes its message visible again, so another
@@ -32,6 +34,7 @@ public class RunningTasks {
     private static final List<String> QUEUE_CONSUMER_ROUTES = List.of("task-queue", "job-queue");
 
     private final Map<String, Thread> threads = new ConcurrentHashMap<>();
+    private final Set<String> abandoned = ConcurrentHashMap.newKeySet();
     private final EngineProperties engine;
     private final CamelContext camel;
     private volatile boolean draining;
@@ -42,15 +45,48 @@ public class RunningTasks {
     }
 
     void started(String taskId, Thread thread) {
-        threads.put(taskId, thread);
+        synchronized (threads) {
+            threads.put(taskId, thread);
+        }
     }
 
+    /** The task's handler returned or threw; an interrupt meant for it is cleared from the thread. */
     void finished(String taskId) {
-        threads.remove(taskId);
+        synchronized (threads) {
+            threads.remove(taskId);
+            if (abandoned.remove(taskId)) {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    /**
+     * The task is no longer this worker's (its job was cancelled, or another attempt took it): its
+     * thread is interrupted, which kills a GDAL process it runs. Under the same lock as {@link #finished},
+     * so a thread that already moved on to another task is never interrupted.
+     */
+    void abandon(String taskId) {
+        synchronized (threads) {
+            Thread thread = threads.get(taskId);
+            if (thread != null && abandoned.add(taskId)) {
+                log.info("event=task_abandoned task_id={} reason=no_longer_held", taskId);
+                thread.interrupt();
+            }
+        }
+    }
+
+    /** Whether {@link #abandon} interrupted the task (asked by its own thread, before {@link #finished}). */
+    boolean wasAbandoned(String taskId) {
+        return abandoned.contains(taskId);
     }
 
     boolean draining() {
         return draining;
+    }
+
+    /** Whether the task's handler is running in this process now. */
+    boolean runs(String taskId) {
+        return threads.containsKey(taskId);
     }
 
     public int count() {

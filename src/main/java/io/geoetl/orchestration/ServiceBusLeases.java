@@ -11,6 +11,8 @@ import java.util.function.BooleanSupplier;
 import io.geoetl.config.QueueProperties;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.ProducerTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
@@ -27,6 +29,8 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class ServiceBusLeases {
+
+    private static final Logger log = LoggerFactory.getLogger(ServiceBusLeases.class);
 
     /** The Camel Service Bus consumer's message id header: present only on Service Bus deliveries. */
     static final String MESSAGE_ID_HEADER = "CamelAzureServiceBusMessageId";
@@ -67,8 +71,13 @@ public class ServiceBusLeases {
         public synchronized void keepAlive(BooleanSupplier beat) {
             long period = heartbeatPeriod.toMillis();
             heartbeat = heartbeats.scheduleAtFixedRate(() -> {
-                if (!beat.getAsBoolean()) {
-                    stop();
+                try {
+                    if (!beat.getAsBoolean()) {
+                        stop();
+                    }
+                } catch (RuntimeException e) {
+                    // Logged, and the next period tries again: an exception escaping here ends the heartbeats.
+                    log.warn("event=heartbeat_failed error=\"{}\"", e.getMessage());
                 }
             }, period, period, TimeUnit.MILLISECONDS);
         }

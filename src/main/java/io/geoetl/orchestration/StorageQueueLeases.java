@@ -86,7 +86,10 @@ public class StorageQueueLeases {
                     log.warn("event=lease_lost message_id={} reason=attempt_superseded", messageId);
                     renewal.cancel(false);
                 }
-            } catch (QueueStorageException | IllegalStateException e) {
+            } catch (RuntimeException e) {
+                // Any failure (the queue, the database behind the heartbeat) is logged and the next period
+                // tries again: an exception escaping here would end the renewals for good, and a live task
+                // would then be taken for a dead worker's.
                 log.warn("event=lease_renewal_failed message_id={} error=\"{}\"", messageId, e.getMessage());
             }
         }

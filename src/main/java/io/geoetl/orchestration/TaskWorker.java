@@ -98,7 +98,15 @@ public class TaskWorker {
     }
 
     private void run(TaskRecord task, String rawBody, DeliveryLease lease) {
-        lease.keepAlive(() -> tasks.heartbeat(TaskAttempt.of(task)));
+        lease.keepAlive(() -> {
+            boolean held = tasks.heartbeat(TaskAttempt.of(task));
+            if (!held) {
+                // The job was cancelled, or another attempt took the task: stop the work now rather than
+                // let it run to the end (a GDAL process dies with the interrupt) and be discarded.
+                running.abandon(task.taskId());
+            }
+            return held;
+        });
         TaskHandler handler = catalog.handler(task.taskType());
         TaskInput input = new TaskInput(task.taskId(), task.jobId(), task.generation(), task.stage(), task.taskKey(),
                 task.attempt(), jobParameters(task), task.parameters(),
@@ -110,7 +118,10 @@ public class TaskWorker {
             result = runWithDeadline(handler, input);
         } catch (Throwable error) {
             boolean interrupted = Thread.interrupted() || error instanceof InterruptedException;
-            if (running.draining() && interrupted) {
+            if (interrupted && running.wasAbandoned(task.taskId())) {
+                // Nothing to record: the task's row is cancelled or another attempt's.
+                lease.acknowledge();
+            } else if (running.draining() && interrupted) {
                 release(task, lease);
             } else {
                 onFailure(task, rawBody, lease, error);
