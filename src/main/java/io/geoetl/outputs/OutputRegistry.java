@@ -98,6 +98,7 @@ public class OutputRegistry {
      * has committed (never blobs a later writer records).
      */
     public Claimed claim(OutputTarget target, SourceVersion source, String jobId, boolean overwrite) {
+        requireRunning(jobId);
         lock(target);
         Optional<Owner> before = owner(target);
         Optional<PermanentTaskException> refused = refusal(target, before, source, overwrite);
@@ -112,6 +113,22 @@ public class OutputRegistry {
                 + "excluded.source_modified, job_id = excluded.job_id, updated_at = now()", target.kind(),
                 target.name(), source.container(), source.blob(), source.etag(), source.modified(), jobId);
         return new Claimed(before, previous);
+    }
+
+    /**
+     * Every switch of an output (a table swapped in, an item published or repointed) claims its target
+     * here, in the switching transaction. The job's row is locked first and must still be processing:
+     * a cancel commits either before (then nothing switches) or after this transaction (then the cancel
+     * waits for the row and the switch is already whole). A job id without a row is not a job's
+     * (a test's or a tool's claim) and is not checked.
+     */
+    private void requireRunning(String jobId) {
+        List<String> status = jdbc.queryForList("select status from job where job_id = ? for update", String.class,
+                jobId);
+        if (!status.isEmpty() && !"processing".equals(status.get(0))) {
+            throw new PermanentTaskException("job_not_running", "job " + jobId + " is " + status.get(0)
+                    + ": it publishes nothing any more");
+        }
     }
 
     /** Records a blob written into the output container for the (claimed) target. */
