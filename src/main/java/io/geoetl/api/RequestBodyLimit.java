@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geoetl.config.ApiProperties;
@@ -26,11 +28,12 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Bounds every request body under /api before Camel reads it: Camel's platform-http binding copies the
+ * Bounds every request body, whatever its path, before Camel reads it (matching "/api/" on the raw URI
+ * missed "/api;x=1/..." and "/%61pi/...", which the routes still serve): Camel's platform-http binding copies the
  * whole body into memory (and inflates a gzip or deflate Content-Encoding) with no limit of its own.
  * A Content-Length over the limit answers 413 without reading a byte; a body without one (chunked) is
- * read up to the limit, then either refused or handed on from that bounded copy. A compressed body
- * answers 415. The server then discards at most Tomcat's max-swallow-size (2 MB) and closes.
+ * read up to the limit, then either refused or handed on from that bounded copy. A body with a
+ * Content-Encoding answers 415. The server then discards at most Tomcat's max-swallow-size (2 MB) and closes.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
@@ -45,17 +48,14 @@ class RequestBodyLimit extends OncePerRequestFilter {
     }
 
     @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !request.getRequestURI().startsWith("/api/");
-    }
-
-    @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         long limit = api.maxRequestBytes();
-        String encoding = request.getHeader("Content-Encoding");
-        if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.strip())) {
-            refuse(response, RequestBodyRefusedException.encoded(encoding.strip()));
+        // Any Content-Encoding, "identity" included: Camel's binding inflates gzip and deflate without a
+        // limit, and fails on the others (a 500). Every value counts, not only the first header's.
+        List<String> encodings = Collections.list(request.getHeaders("Content-Encoding"));
+        if (!encodings.isEmpty()) {
+            refuse(response, RequestBodyRefusedException.encoded(String.join(", ", encodings).strip()));
             return;
         }
         long declared = request.getContentLengthLong();

@@ -7,6 +7,8 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.UserPrincipal;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -121,12 +123,19 @@ public final class ScratchSpace {
      */
     public List<Path> removeLeftovers() {
         List<Path> removed = new ArrayList<>();
+        // This process's own folder tells who "this user" is (a container's user may have no name).
+        UserPrincipal owner;
+        try {
+            owner = Files.getOwner(root, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the owner of " + root, e);
+        }
         try (DirectoryStream<Path> siblings = Files.newDirectoryStream(parent,
                 path -> ANY_PROCESS_FOLDER.matcher(path.getFileName().toString()).matches())) {
             for (Path sibling : siblings) {
                 try {
                     // Never open our own lock file: closing any channel on it would drop this process's lock.
-                    if (!sibling.equals(root) && removeIfDead(sibling)) {
+                    if (!sibling.equals(root) && removeIfDead(sibling, owner)) {
                         removed.add(sibling);
                     }
                 } catch (IOException | UncheckedIOException e) {
@@ -139,8 +148,19 @@ public final class ScratchSpace {
         return removed;
     }
 
-    private static boolean removeIfDead(Path folder) throws IOException {
-        if (!Files.exists(folder.resolve(LOCK_FILE))) {
+    private static boolean removeIfDead(Path folder, UserPrincipal user) throws IOException {
+        // Only real folders of this user, with a plain lock file: a link could point the sweep at someone
+        // else's files, and opening a FIFO named "lock" would block the start for good.
+        if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)
+                || !Files.getOwner(folder, LinkOption.NOFOLLOW_LINKS).equals(user)) {
+            return false;
+        }
+        Path lockFile = folder.resolve(LOCK_FILE);
+        if (Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
             Matcher owner = ANY_PROCESS_FOLDER.matcher(folder.getFileName().toString());
             if (!owner.matches() || ProcessHandle.of(Long.parseLong(owner.group(1))).isPresent()) {
                 return false;
@@ -148,7 +168,7 @@ public final class ScratchSpace {
             deleteTree(folder);
             return true;
         }
-        try (FileChannel channel = FileChannel.open(folder.resolve(LOCK_FILE), StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             FileLock lock;
             try {
                 lock = channel.tryLock();

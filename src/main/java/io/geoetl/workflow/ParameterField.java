@@ -1,5 +1,6 @@
 package io.geoetl.workflow;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,6 +113,10 @@ public record ParameterField(String name, Type type, String description, boolean
         if (!(value instanceof Number number) || value instanceof Double && number.doubleValue() % 1 != 0
                 || value instanceof Float) {
             throw BadRequestException.invalidParameter(name, "must be an integer");
+        }
+        if (number instanceof BigInteger big && big.bitLength() > 63) {
+            // longValue() would keep the low 64 bits: 2^64 + 3 would pass as 3.
+            throw BadRequestException.invalidParameter(name, "is out of range: " + big);
         }
         long whole = number.longValue();
         checkRange(whole);

@@ -2,7 +2,10 @@ package io.geoetl.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.Socket;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,6 +81,34 @@ class JsonOnlyWritesIT extends IntegrationTest {
         assertThat(crossSite.status()).isEqualTo(403);
         assertThat(crossSite.body()).containsEntry("error", "cross_site_request");
         assertThat(sameSite.status()).isEqualTo(404);
+    }
+
+    /** DNS rebinding: a page's own name pointed at 127.0.0.1, with Origin and Host agreeing. */
+    @Test
+    void aKeylessServiceAnswersOnlyRequestsForALoopbackHost() throws Exception {
+        String body = "{\"n\": 1, \"message\": \"" + unique("rebind") + "\"}";
+        String rebound = "rebind.attacker.example:" + port;
+
+        String refused = rawRequest("POST /api/jobs/submit/hello_world HTTP/1.1\r\nHost: " + rebound
+                + "\r\nOrigin: http://" + rebound + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length() + "\r\nConnection: close\r\n\r\n" + body);
+        String listed = rawRequest("GET /api/jobs HTTP/1.1\r\nHost: " + rebound + "\r\nConnection: close\r\n\r\n");
+        String local = rawRequest("GET /api/jobs?limit=1 HTTP/1.1\r\nHost: localhost:" + port
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(refused).startsWith("HTTP/1.1 421").contains("misdirected_request");
+        assertThat(listed).startsWith("HTTP/1.1 421");
+        assertThat(local).startsWith("HTTP/1.1 200");
+    }
+
+    /** One HTTP/1.1 exchange on a raw socket (Java's client refuses to set Host); the whole answer. */
+    private String rawRequest(String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.net.SocketTimeoutException;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -154,6 +155,34 @@ class RequestBodyLimitIT extends IntegrationTest {
         assertThat(gzip.size()).isLessThan((int) limit);
         assertThat(answer.status()).as(answer.raw().body()).isEqualTo(415);
         assertThat(answer.body()).containsEntry("error", "unsupported_content_encoding");
+    }
+
+    /** Paths the routes serve although they do not start with "/api/" as written. */
+    @Test
+    void pathsWrittenOtherwiseAreBoundedToo() throws Exception {
+        for (String path : List.of("/api;x=1/stac/search", "/%61pi/stac/search")) {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(20_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: " + (limit + 1) + "\r\n\r\n{").getBytes(StandardCharsets.UTF_8));
+                out.flush();
+
+                assertTooLarge(readAnswer(socket.getInputStream()));
+            }
+        }
+    }
+
+    @Test
+    void anyContentEncodingIsRefusedIdentityIncluded() {
+        for (String encoding : List.of("identity", "Identity", "x-gzip")) {
+            Answer answer = send(HttpRequest.newBuilder(uri("/api/jobs/submit/hello_world"))
+                    .header("Content-Type", "application/json").header("Content-Encoding", encoding)
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"n\": 1}")));
+
+            assertThat(answer.status()).as(encoding + ": " + answer.raw().body()).isEqualTo(415);
+            assertThat(answer.body()).containsEntry("error", "unsupported_content_encoding");
+        }
     }
 
     private void assertTooLarge(RawAnswer answer) {

@@ -88,6 +88,26 @@ class ScratchSpaceTest {
     }
 
     @Test
+    void aLinkOrAFifoNamedLikeAProcessFolderIsLeftAlone() throws Exception {
+        // A link named like a dead process's folder, pointing at files that are not geoetl's.
+        Path victim = Files.createDirectories(temp.resolve("victim"));
+        Files.writeString(victim.resolve(ScratchSpace.LOCK_FILE), "not geoetl's");
+        Path link = Files.createSymbolicLink(temp.resolve("geoetl-p999999997-linked000000"), victim);
+        // A real folder whose "lock" is a FIFO: opening it for writing would block the start for good.
+        Path fifoFolder = Files.createDirectories(temp.resolve("geoetl-p999999996-fifo00000000"));
+        Process mkfifo = new ProcessBuilder("mkfifo", fifoFolder.resolve(ScratchSpace.LOCK_FILE).toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        ScratchSpace mine = ScratchSpace.open(temp);
+
+        assertThat(mine.removeLeftovers()).isEmpty();
+
+        assertThat(victim.resolve(ScratchSpace.LOCK_FILE)).hasContent("not geoetl's");
+        assertThat(link).isSymbolicLink();
+        assertThat(fifoFolder).isDirectory();
+        mine.close();
+    }
+
+    @Test
     void twoSpacesInOneFolderGetTheirOwnLockedFolders() throws Exception {
         ScratchSpace first = ScratchSpace.open(temp);
         ScratchSpace second = ScratchSpace.open(temp);

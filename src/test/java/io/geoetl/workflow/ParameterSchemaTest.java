@@ -3,6 +3,7 @@ package io.geoetl.workflow;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +30,16 @@ class ParameterSchemaTest {
     @Test
     void acceptsWholeNumbersWrittenAsDecimals() {
         assertThat(schema.canonicalize(Map.of("blob_name", "x", "n", 4.0))).containsEntry("n", 4L);
+    }
+
+    @Test
+    void rejectsIntegersBeyondSixtyFourBitsInsteadOfWrappingThem() {
+        // 2^64 + 3: its low 64 bits are 3, within range.
+        BigInteger wrapped = BigInteger.TWO.pow(64).add(BigInteger.valueOf(3));
+
+        assertThatThrownBy(() -> schema.canonicalize(Map.of("blob_name", "x", "n", wrapped)))
+                .isInstanceOf(BadRequestException.class).hasMessageContaining("'n'")
+                .hasMessageContaining("out of range");
     }
 
     @Test
