@@ -11,12 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.geoetl.config.RasterProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
 import io.geoetl.outputs.OutputRegistry;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.outputs.SourceVersion;
+import io.geoetl.raster.RasterLimits;
 import io.geoetl.stac.StacRepository;
 import io.geoetl.storage.BlobStore;
 import org.springframework.stereotype.Service;
@@ -31,14 +33,29 @@ public class CatalogService {
     private final StacRepository stac;
     private final OutputRegistry registry;
     private final TransactionTemplate transaction;
+    private final RasterProperties rasterLimits;
 
     public CatalogService(BlobStore blobs, Gdal gdal, StacRepository stac, OutputRegistry registry,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction, RasterProperties rasterLimits) {
+        this.rasterLimits = rasterLimits;
         this.registry = registry;
         this.transaction = transaction;
         this.blobs = blobs;
         this.gdal = gdal;
         this.stac = stac;
+    }
+
+    /**
+     * gdalinfo with statistics, which reads every pixel: only for a raster within the pixel limit of
+     * raster jobs (a few kB of compressed file can declare billions of pixels), checked on its header.
+     */
+    private Map<String, Object> rasterStatistics(Path local) throws InterruptedException {
+        Map<String, Object> header = gdal.rasterHeader(local);
+        if (header.get("size") instanceof List<?> size && size.size() == 2) {
+            RasterLimits.checkPixels("the raster", ((Number) size.get(0)).longValue(),
+                    ((Number) size.get(1)).longValue(), rasterLimits);
+        }
+        return gdal.rasterInfo(local);
     }
 
     /** Small metadata summary of one file (list_container's inventory rows). */
@@ -55,7 +72,7 @@ public class CatalogService {
             Path local = work.download(blobs, container, blobName);
             summary.put("size", Files.size(local));
             if (kind == FileKind.RASTER) {
-                Map<String, Object> info = gdal.rasterInfo(local);
+                Map<String, Object> info = rasterStatistics(local);
                 summary.put("driver", info.get("driverShortName"));
                 summary.put("size_pixels", info.get("size"));
                 summary.put("bands", ((List<?>) info.getOrDefault("bands", List.of())).size());
@@ -101,7 +118,7 @@ public class CatalogService {
             String href = blobs.url(container, blobName);
             OffsetDateTime now = OffsetDateTime.now();
             item = kind == FileKind.RASTER
-                    ? StacItems.rasterItem(collectionId, itemId, gdal.rasterInfo(local), href,
+                    ? StacItems.rasterItem(collectionId, itemId, rasterStatistics(local), href,
                             FileKind.mediaType(blobName), local, now)
                     : StacItems.vectorItem(collectionId, itemId, gdal.vectorInfo(local), href,
                             FileKind.mediaType(blobName), local, now);

@@ -10,7 +10,7 @@ import io.geoetl.error.PermanentTaskException;
  * The size limits of a raster job: pixels per job, tiles per tiled job, smallest tile side. Every count
  * is arithmetic on the grid, so a plan of millions of tiles is refused before any tile is listed.
  */
-final class RasterLimits {
+public final class RasterLimits {
 
     static final String MAX_PIXELS = "GEOETL_MAX_RASTER_PIXELS";
     static final String MAX_TILES = "GEOETL_MAX_TILES";
@@ -43,7 +43,7 @@ final class RasterLimits {
     }
 
     /** A grid ({@code what}: "the source", "the output grid in EPSG:4326") with more pixels than allowed fails. */
-    static void checkPixels(String what, long width, long height, RasterProperties limits) {
+    public static void checkPixels(String what, long width, long height, RasterProperties limits) {
         long pixels = width * height;
         if (pixels > limits.maxPixels()) {
             throw new PermanentTaskException("raster_too_large", what + " has " + pixels + " pixels (" + width

@@ -65,6 +65,20 @@ class RasterLimitsIT extends IntegrationTest {
         assertThat(plan).containsEntry("status", "failed").containsEntry("attempt", 1);
     }
 
+    /** catalog_file reads every pixel for its statistics: the raster jobs' pixel limit holds for it too. */
+    @Test
+    void cataloguingARasterWithMorePixelsThanAllowedFailsBeforeReadingThem() throws Exception {
+        Samples.upload(bronze, prefix + "wide-catalog.tif", constantRaster(2100, 2000));
+
+        Map<String, Object> status = awaitEndedOrCancel(submit("catalog_file", "{\"blob_name\": \"" + prefix
+                + "wide-catalog.tif\", \"collection_id\": \"limits-" + UUID.randomUUID().toString().substring(0, 8)
+                + "\"}"));
+
+        assertThat(status.get("status")).as(status.toString()).isEqualTo("failed");
+        assertThat(status.get("error_details").toString()).contains("raster_too_large").contains("4200000 pixels")
+                .contains("GEOETL_MAX_RASTER_PIXELS");
+    }
+
     @Test
     void aTiledPlanWithMoreTilesThanAllowedFailsBeforeAnyTileIsListed() throws Exception {
         // 2000 x 2000 pixels (the most allowed here) in 32-pixel tiles: 63 x 63 = 3969 tiles, the limit is 64.
