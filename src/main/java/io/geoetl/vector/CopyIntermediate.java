@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -102,9 +101,6 @@ final class CopyIntermediate {
     private CopyIntermediate() {
     }
 
-    /** Where the feature-size limit is set, for the messages that name it. */
-    static final String MAX_FEATURE_SETTING = "GEOETL_VECTOR_MAX_FEATURE_BYTES";
-
     /**
      * Reads GDAL's dump from {@code dump} and writes the compressed intermediate to {@code out}, which it
      * leaves open.
@@ -115,11 +111,9 @@ final class CopyIntermediate {
         try (frames) {
             // A flush ends the frame: the writer flushes exactly at chunk ends.
             frames.setCloseFrameOnFlush(true);
-            // A row holds the geometry as hex (two characters a byte): no row of an acceptable feature is longer
-            // than twice the limit, so the reader need never hold more.
-            int maxRow = (int) Math.min(Integer.MAX_VALUE - 64, 2 * maxFeatureBytes + 64);
-            return new Writer(new CopyLineReader(dump, maxRow), new BufferedOutputStream(frames, 1 << 16), counted,
-                    chunkSize, maxFeatureBytes).run();
+            FeatureSizeLimit limit = new FeatureSizeLimit(maxFeatureBytes);
+            return new Writer(new CopyLineReader(dump, limit.maxRowChars()), new BufferedOutputStream(frames,
+                    1 << 16), counted, chunkSize, limit).run();
         }
     }
 
@@ -157,7 +151,7 @@ final class CopyIntermediate {
         private final OutputStream out;
         private final CountingOutputStream compressed;
         private final long chunkSize;
-        private final long maxFeatureBytes;
+        private final FeatureSizeLimit featureLimit;
         private final List<Column> columns = new ArrayList<>();
         private final List<Chunk> chunks = new ArrayList<>();
         private final TreeSet<String> families = new TreeSet<>();
@@ -173,34 +167,20 @@ final class CopyIntermediate {
         private long missing;
 
         Writer(CopyLineReader reader, OutputStream out, CountingOutputStream compressed, long chunkSize,
-                long maxFeatureBytes) {
+                FeatureSizeLimit featureLimit) {
             this.reader = reader;
             this.out = out;
             this.compressed = compressed;
             this.chunkSize = chunkSize;
-            this.maxFeatureBytes = maxFeatureBytes;
+            this.featureLimit = featureLimit;
         }
 
         Result run() throws IOException {
             try {
                 return rows();
             } catch (CopyLineReader.RowTooLongException e) {
-                throw tooLarge(sourceFeatures + 1, null);
+                throw featureLimit.tooLarge(sourceFeatures + 1, null);
             }
-        }
-
-        /**
-         * The feature-size refusal: feature {@code feature} (counted from 1 in the file's order, as GDAL
-         * read it) with its size when known (a row too long to hold has none).
-         */
-        private PermanentTaskException tooLarge(long feature, Long bytes) {
-            String limit = String.format(Locale.ROOT, "%,d", maxFeatureBytes);
-            return new PermanentTaskException("feature_too_large", "feature " + feature + (bytes == null
-                    ? " is larger than the limit of " + limit + " bytes a feature (geometry as WKB plus attribute text, "
-                            + MAX_FEATURE_SETTING + ")"
-                    : " is " + String.format(Locale.ROOT, "%,d", bytes) + " bytes (geometry as WKB plus attribute "
-                            + "text), above the limit of " + limit + " bytes a feature (" + MAX_FEATURE_SETTING + ")")
-                    + ": simplify or split it, or raise the limit");
         }
 
         private Result rows() throws IOException {
@@ -268,11 +248,7 @@ final class CopyIntermediate {
             int length = reader.length();
             int start = fieldStart(line, length, geometryField);
             int end = fieldEnd(line, length, start);
-            // Hex EWKB is two characters a byte; the rest of the row is attribute text (and separators).
-            long featureBytes = length - (end - start) + (end - start) / 2;
-            if (featureBytes > maxFeatureBytes) {
-                throw tooLarge(sourceFeatures, featureBytes);
-            }
+            featureLimit.check(sourceFeatures, length, end - start);
             int kind = geometry(line, start, end);
             if (kind == MISSING) {
                 missing++;

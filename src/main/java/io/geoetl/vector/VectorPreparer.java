@@ -136,7 +136,7 @@ class VectorPreparer {
      */
     private static Exception featureTooLarge(Exception error) {
         if (error instanceof PermanentTaskException permanent && "invalid_vector".equals(permanent.code())
-                && permanent.getMessage().contains(CopyIntermediate.MAX_FEATURE_SETTING)) {
+                && permanent.getMessage().contains(FeatureSizeLimit.SETTING)) {
             return new PermanentTaskException("feature_too_large", permanent.getMessage());
         }
         return error;
