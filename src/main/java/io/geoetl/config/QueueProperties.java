@@ -14,10 +14,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param maxDeliveries     deliveries of a transiently failing task before it fails and moves to poison
  * @param retryBackoff      first redelivery delay after a transient failure; doubles per delivery
  * @param maxRetryBackoff   cap of the redelivery delay
+ * @param receiveBatch      task messages one poll of the task queue receives; the worker polls only while a
+ *                          whole batch of light tasks would find a thread or a leased place in the backlog
  */
 @ConfigurationProperties(prefix = "geoetl.queues")
 public record QueueProperties(String jobQueue, String taskQueue, Duration visibilityTimeout, int maxDeliveries,
-        Duration retryBackoff, Duration maxRetryBackoff) {
+        Duration retryBackoff, Duration maxRetryBackoff, int receiveBatch) {
 
     public String poisonQueue(String queue) {
         return queue + "-poison";

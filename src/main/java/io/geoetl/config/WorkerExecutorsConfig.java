@@ -4,6 +4,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import io.geoetl.orchestration.TaskAdmission;
 import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,16 +27,20 @@ class WorkerExecutorsConfig {
         return builder.threadNamePrefix("http-async-").build();
     }
 
-    /** Light tasks are short: a small backlog may wait for a thread. */
+    /**
+     * The task route admits at most threads + one receive batch of light tasks (TaskAdmission), each
+     * leased while it waits here. The backlog holds all of them even when every thread is still busy
+     * with a task whose place was already released, so a task is never run on the consumer's thread.
+     */
     @Bean(destroyMethod = "shutdown")
-    ThreadPoolExecutor lightTaskExecutor(EngineProperties engine) {
-        return pool("light-task-", engine.lightThreads(), engine.lightThreads() * 2);
+    ThreadPoolExecutor lightTaskExecutor(EngineProperties engine, QueueProperties queues) {
+        return pool("light-task-", engine.lightThreads(), TaskAdmission.lightCapacity(engine, queues));
     }
 
     /**
-     * Heavy tasks never wait in memory (their messages would not be renewed meanwhile): the task
-     * route admits at most heavy-threads of them and hands further messages back to the queue. The
-     * small backlog only absorbs the moment between a task ending and its thread becoming idle.
+     * Heavy tasks never wait in memory: the task route admits at most heavy-threads of them and hands
+     * further messages back to the queue. The small backlog only absorbs the moment between a task
+     * ending and its thread becoming idle.
      */
     @Bean(destroyMethod = "shutdown")
     ThreadPoolExecutor heavyTaskExecutor(EngineProperties engine) {
@@ -47,7 +52,10 @@ class WorkerExecutorsConfig {
         return pool("dispatch-send-", 8, 64);
     }
 
-    /** A full pool runs the work on the caller's thread: a last resort that slows polling, never drops. */
+    /**
+     * A full pool would run the work on the caller's thread, which slows polling but never drops; the
+     * task pools are sized so that admission never lets it come to that.
+     */
     private static ThreadPoolExecutor pool(String prefix, int threads, int backlog) {
         return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(backlog),
                 new CustomizableThreadFactory(prefix), new ThreadPoolExecutor.CallerRunsPolicy());

@@ -61,6 +61,11 @@ public class GeoetlMetrics {
         registry.counter("geoetl.tasks", "task_type", taskType, "outcome", outcome).increment();
     }
 
+    /** A task message handed back to the queue because the worker already held all it may. */
+    public void taskDeferred() {
+        registry.counter("geoetl.tasks.deferred").increment();
+    }
+
     public void stageEnded(String jobType, int stage, String outcome, Duration took) {
         Timer.builder("geoetl.stage.duration").description("Time from a stage's opening to its end")
                 .tags("job_type", jobType, "stage", Integer.toString(stage), "outcome", outcome).register(registry)

@@ -1,9 +1,11 @@
 package io.geoetl.orchestration;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.geoetl.config.EngineProperties;
+import io.geoetl.metrics.GeoetlMetrics;
 import org.springframework.stereotype.Component;
 
 /**
@@ -11,22 +13,35 @@ import org.springframework.stereotype.Component;
  * queued, possibly for as long as the running tasks take, and the reconciler resends the message of
  * a task queued longer than {@code lost-message-after}: each deferral therefore refreshes the task's
  * {@code queued_at} (the message is not lost, it was just seen). The refresh is written at most once a
- * third of that interval per task, since a deferred message comes back several times a second.
+ * sixth of that interval per task, and a deferred message comes back after at most that long too, so
+ * a message must go unseen for about two thirds of the interval before it is taken for lost.
  */
 @Component
 class DeferredTasks {
 
+    /** Storage queues count visibility in whole seconds: a shorter delay would be none at all. */
+    private static final Duration SHORTEST_DELAY = Duration.ofSeconds(1);
+    /** Longest wait before a deferred task looks for a free slot again, however often it was deferred. */
+    private static final Duration LONGEST_DELAY = Duration.ofSeconds(5);
+
     private final TaskRepository tasks;
+    private final GeoetlMetrics metrics;
     private final long refreshNanos;
+    private final Duration longestDelay;
     private final Map<String, Long> refreshedAt = new ConcurrentHashMap<>();
 
-    DeferredTasks(TaskRepository tasks, EngineProperties engine) {
+    DeferredTasks(TaskRepository tasks, EngineProperties engine, GeoetlMetrics metrics) {
         this.tasks = tasks;
-        this.refreshNanos = engine.lostMessageAfter().toNanos() / 3;
+        this.metrics = metrics;
+        Duration sixth = engine.lostMessageAfter().dividedBy(6);
+        this.refreshNanos = sixth.toNanos();
+        this.longestDelay = sixth.compareTo(LONGEST_DELAY) > 0 ? LONGEST_DELAY
+                : sixth.compareTo(SHORTEST_DELAY) < 0 ? SHORTEST_DELAY : sixth.withNanos(0);
     }
 
     /** The task's message was seen and put back: it is alive. */
     void deferred(String taskId) {
+        metrics.taskDeferred();
         long now = System.nanoTime();
         Long last = refreshedAt.get(taskId);
         if (last != null && now - last < refreshNanos) {
@@ -37,6 +52,15 @@ class DeferredTasks {
         if (refreshedAt.size() > 100_000) {
             refreshedAt.values().removeIf(at -> now - at > refreshNanos);
         }
+    }
+
+    /**
+     * How long a message delivered {@code deliveries} times stays away: one second per delivery, up to
+     * the longest delay, so a slot freed soon is taken soon and a long wait costs few queue operations.
+     */
+    Duration delay(long deliveries) {
+        Duration grown = SHORTEST_DELAY.multipliedBy(Math.max(1, Math.min(deliveries, 60)));
+        return grown.compareTo(longestDelay) > 0 ? longestDelay : grown;
     }
 
     /** The task got a slot: nothing to refresh any more. */

@@ -10,7 +10,13 @@ import java.util.function.BooleanSupplier;
  */
 public interface DeliveryLease {
 
-    /** Starts renewing; {@code heartbeat} runs with each renewal and returns false once the attempt lost the task. */
+    /** Keeps the message invisible while it waits for a thread; the task's heartbeat is not its concern yet. */
+    void hold();
+
+    /**
+     * Keeps the message invisible while the task runs (holding it if not yet held); {@code heartbeat}
+     * runs with each renewal and returns false once the attempt lost the task.
+     */
     void keepAlive(BooleanSupplier heartbeat);
 
     /** The message was handled: it must not come back. */
@@ -22,6 +28,10 @@ public interface DeliveryLease {
     /** A lease for transports that need none (direct endpoints in tests). */
     static DeliveryLease none() {
         return new DeliveryLease() {
+            @Override
+            public void hold() {
+            }
+
             @Override
             public void keepAlive(BooleanSupplier heartbeat) {
             }

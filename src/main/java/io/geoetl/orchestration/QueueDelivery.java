@@ -3,9 +3,7 @@ package io.geoetl.orchestration;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Semaphore;
 
-import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -25,9 +23,7 @@ public class QueueDelivery {
     /** Header the task route chooses the light or heavy worker pool by. */
     public static final String TASK_CLASS_HEADER = "GeoetlTaskClass";
     private static final String TASK_PROPERTY = "geoetl.taskMessage";
-    private static final String HEAVY_SLOT_PROPERTY = "geoetl.heavySlot";
-    /** Short: a deferred heavy message should be back as soon as a slot may be free. */
-    private static final Duration DEFER_DELAY = Duration.ofMillis(250);
+    private static final String LEASE_PROPERTY = "geoetl.lease";
     private static final Logger log = LoggerFactory.getLogger(QueueDelivery.class);
 
     private final TaskWorker worker;
@@ -38,13 +34,13 @@ public class QueueDelivery {
     private final FailureRecorder failures;
     private final ProducerTemplate producer;
     private final DeferredTasks deferred;
-    /** Heavy tasks admitted at once: exactly the heavy pool's threads, so none waits in memory. */
-    private final Semaphore heavySlots;
+    private final TaskAdmission admission;
 
     QueueDelivery(TaskWorker worker, StageCoordinator coordinator, StorageQueueLeases leases,
             ServiceBusLeases serviceBus, QueueProperties queues, FailureRecorder failures, ProducerTemplate producer,
-            DeferredTasks deferred, EngineProperties engine) {
+            DeferredTasks deferred, TaskAdmission admission) {
         this.deferred = deferred;
+        this.admission = admission;
         this.serviceBus = serviceBus;
         this.worker = worker;
         this.coordinator = coordinator;
@@ -52,42 +48,54 @@ public class QueueDelivery {
         this.queues = queues;
         this.failures = failures;
         this.producer = producer;
-        this.heavySlots = new Semaphore(engine.heavyThreads());
     }
 
     /**
-     * First step of the task route: parse and tag with the worker pool, or with {@code deferred} when
-     * that pool has no free thread (heavy tasks never queue in memory). Malformed bodies throw.
+     * First step of the task route: parse, and either admit (tag with the worker pool and start
+     * holding the message's lease while it waits for a thread) or tag {@code deferred} when the worker
+     * already holds as many tasks of that class as it may. Malformed bodies throw.
      */
     public void acceptTask(Exchange exchange) {
         Messages.TaskMessage message = Messages.parseTask(exchange.getIn().getBody(String.class));
         exchange.setProperty(TASK_PROPERTY, message);
-        if (!"heavy".equals(message.taskClass())) {
-            exchange.getIn().setHeader(TASK_CLASS_HEADER, "light");
-        } else if (heavySlots.tryAcquire()) {
-            deferred.admitted(message.taskId());
-            exchange.setProperty(HEAVY_SLOT_PROPERTY, true);
-            exchange.getIn().setHeader(TASK_CLASS_HEADER, "heavy");
-        } else {
+        boolean heavy = "heavy".equals(message.taskClass());
+        if (!admission.tryAdmit(heavy)) {
             exchange.getIn().setHeader(TASK_CLASS_HEADER, "deferred");
+            return;
         }
+        try {
+            DeliveryLease lease = lease(exchange, queues.taskQueue());
+            lease.hold();
+            exchange.setProperty(LEASE_PROPERTY, lease);
+        } catch (RuntimeException e) {
+            admission.release(heavy);
+            throw e;
+        }
+        if (heavy) {
+            deferred.admitted(message.taskId());
+        }
+        exchange.getIn().setHeader(TASK_CLASS_HEADER, heavy ? "heavy" : "light");
     }
 
-    /** The pool is full: the message goes back to the queue for a later delivery, here or elsewhere. */
+    /**
+     * The worker holds all it may: the message goes back to the queue for a later delivery, here or
+     * elsewhere. The delay grows with the deliveries so far (a task that waits for an hour-long slot
+     * is not received several times a second) up to the deferral cap.
+     */
     public void deferTask(Exchange exchange) {
         deferred.deferred(exchange.getProperty(TASK_PROPERTY, Messages.TaskMessage.class).taskId());
-        lease(exchange, queues.taskQueue()).redeliverAfter(DEFER_DELAY);
+        Long deliveries = exchange.getIn().getHeader(QueueConstants.DEQUEUE_COUNT, Long.class);
+        lease(exchange, queues.taskQueue()).redeliverAfter(deferred.delay(deliveries == null ? 1 : deliveries));
     }
 
     /** Runs on the chosen pool. */
     public void runTask(Exchange exchange) {
         Messages.TaskMessage message = exchange.getProperty(TASK_PROPERTY, Messages.TaskMessage.class);
         try {
-            worker.process(message, exchange.getIn().getBody(String.class), lease(exchange, queues.taskQueue()));
+            worker.process(message, exchange.getIn().getBody(String.class),
+                    exchange.getProperty(LEASE_PROPERTY, DeliveryLease.class));
         } finally {
-            if (exchange.getProperty(HEAVY_SLOT_PROPERTY, false, Boolean.class)) {
-                heavySlots.release();
-            }
+            admission.release("heavy".equals(message.taskClass()));
         }
     }
 

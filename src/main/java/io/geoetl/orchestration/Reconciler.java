@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.geoetl.config.EngineProperties;
@@ -22,8 +23,9 @@ import org.springframework.stereotype.Component;
 /**
  * Repairs what a crash or a lost message leaves behind, within a bounded time:
  * <ul>
- * <li>a task queued (or processing with a dead heartbeat) for longer than {@code lost-message-after}:
- * its message is sent again (a duplicate is harmless: claims are fenced);</li>
+ * <li>a task queued (or processing with a dead heartbeat) for longer than {@code lost-message-after},
+ * while the task queue holds fewer messages than there are such tasks: its message is sent again (a
+ * duplicate is harmless: claims are fenced);</li>
  * <li>a stage whose tasks are all terminal but which never advanced (crash after the last
  * completion): the stage is finished;</li>
  * <li>a job whose current stage was never opened (crash after submit or after an advance): the stage
@@ -38,15 +40,18 @@ public class Reconciler {
     /** The advisory lock one pass holds (package-private: a test holds it to keep the reconciler out). */
     static final long LOCK_KEY = 0x6765_6f65_746cL;
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    private static final long MAX_RESENT_PER_PASS = 500;
 
     private final JdbcTemplate jdbc;
     private final StageCoordinator coordinator;
     private final TaskDispatcher dispatcher;
     private final EngineProperties engine;
     private final QueueProperties queues;
+    private final TaskQueueDepth taskQueueDepth;
 
     public Reconciler(JdbcTemplate jdbc, StageCoordinator coordinator, TaskDispatcher dispatcher,
-            EngineProperties engine, QueueProperties queues) {
+            EngineProperties engine, QueueProperties queues, TaskQueueDepth taskQueueDepth) {
+        this.taskQueueDepth = taskQueueDepth;
         this.jdbc = jdbc;
         this.coordinator = coordinator;
         this.dispatcher = dispatcher;
@@ -96,10 +101,11 @@ public class Reconciler {
     /** What the reconciler would repair now, for GET /api/debug/stuck-jobs. */
     public Map<String, Object> inspect() {
         Map<String, Object> report = new LinkedHashMap<>();
-        report.put("lost_task_messages", jdbc.queryForList("select t.job_id, count(*) as tasks, "
-                + "min(coalesce(t.queued_at, t.heartbeat_at)) as oldest from task t join job j using (job_id) "
-                + "where j.status = 'processing' and " + LOST_TASK + " group by t.job_id", lostSeconds(),
-                deadHeartbeatSeconds()));
+        long missing = missingTaskMessages();
+        report.put("lost_task_messages", missing <= 0 ? List.of() : jdbc.queryForList("select t.job_id, "
+                + "count(*) as tasks, min(coalesce(t.queued_at, t.heartbeat_at)) as oldest from task t "
+                + "join job j using (job_id) where j.status = 'processing' and " + LOST_TASK
+                + " group by t.job_id", lostSeconds(), deadHeartbeatSeconds()));
         report.put("stages_not_advanced", jdbc.queryForList(DRAINED_STAGES));
         report.put("stages_not_opened", jdbc.queryForList(UNOPENED_JOBS, lostSeconds()));
         report.put("stale_jobs", jdbc.queryForList("select job_id, job_type, status, stage, updated_at from job "
@@ -125,23 +131,46 @@ public class Reconciler {
             + "and s.stage = j.stage) limit 100";
 
     /**
-     * The condition is repeated on the updated row: a worker may claim a task between the subquery's
-     * snapshot and this update, which then re-checks only its own WHERE on the claimed row. Without the
-     * repeat, the claimed task went back to queued and ran a second time.
+     * Age alone does not make a message lost: behind a deep queue, or while every worker is busy, a
+     * message may wait far longer than {@code lost-message-after}, and copies of it would only deepen
+     * the queue. Every queued or running task of a live job has a message on the task queue, so only
+     * as many messages as the queue is short of that count are sent again, the oldest first. (Where the
+     * depth is unknown, age alone decides.)
+     *
+     * <p>The condition is repeated on the updated row: a worker may claim a task between the
+     * subquery's snapshot and this update, which then re-checks only its own WHERE on the claimed row.
+     * Without the repeat, the claimed task went back to queued and ran a second time.
      */
     private void resendLostTaskMessages() {
+        long limit = Math.min(MAX_RESENT_PER_PASS, missingTaskMessages());
+        if (limit <= 0) {
+            return;
+        }
         List<TaskRepository.QueuedTask> lost = jdbc.query("update task t set status = 'queued', queued_at = now() "
                 + "from job j where j.job_id = t.job_id and j.status = 'processing' and " + LOST_TASK
-                + " and t.task_id in (select t.task_id from task t where " + LOST_TASK + " limit 500) "
+                + " and t.task_id in (select t.task_id from task t join job j using (job_id) "
+                + "where j.status = 'processing' and " + LOST_TASK
+                + " order by coalesce(t.queued_at, t.heartbeat_at) limit ?) "
                 + "returning t.task_id, t.job_id, t.task_type", (rs, row) -> new TaskRepository.QueuedTask(
                         rs.getString(1), rs.getString(2), rs.getString(3)), lostSeconds(), deadHeartbeatSeconds(),
-                lostSeconds(), deadHeartbeatSeconds());
+                lostSeconds(), deadHeartbeatSeconds(), limit);
         if (lost.isEmpty()) {
             return;
         }
         dispatcher.send(lost);
         log.warn("event=lost_task_messages_resent count={} job_ids={}", lost.size(), lost.stream()
                 .map(TaskRepository.QueuedTask::jobId).distinct().limit(20).toList());
+    }
+
+    /** How many messages the task queue is short of; unbounded where its depth is unknown. */
+    private long missingTaskMessages() {
+        OptionalLong depth = taskQueueDepth.messages();
+        if (depth.isEmpty()) {
+            return Long.MAX_VALUE;
+        }
+        long expected = jdbc.queryForObject("select count(*) from task t join job j using (job_id) "
+                + "where j.status = 'processing' and t.status in ('queued', 'processing')", Long.class);
+        return expected - depth.getAsLong();
     }
 
     private void finishDrainedStages() {

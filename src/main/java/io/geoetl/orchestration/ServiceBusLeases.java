@@ -67,6 +67,11 @@ public class ServiceBusLeases {
             this.body = body;
         }
 
+        /** The consumer's automatic lock renewal keeps a waiting message locked. */
+        @Override
+        public void hold() {
+        }
+
         @Override
         public synchronized void keepAlive(BooleanSupplier beat) {
             long period = heartbeatPeriod.toMillis();

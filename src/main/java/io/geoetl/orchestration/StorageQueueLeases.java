@@ -60,6 +60,8 @@ public class StorageQueueLeases {
         private boolean renewed;
         private boolean settled;
         private ScheduledFuture<?> renewal;
+        /** Null while the message only waits for a thread. */
+        private BooleanSupplier heartbeat;
 
         Lease(QueueClient client, String messageId, String popReceipt) {
             this.client = client;
@@ -68,12 +70,20 @@ public class StorageQueueLeases {
         }
 
         @Override
-        public synchronized void keepAlive(BooleanSupplier heartbeat) {
-            long period = Math.max(200, visibility.toMillis() / 3);
-            renewal = renewals.scheduleAtFixedRate(() -> renew(heartbeat), period, period, TimeUnit.MILLISECONDS);
+        public synchronized void hold() {
+            if (renewal == null && !settled) {
+                long period = Math.max(200, visibility.toMillis() / 3);
+                renewal = renewals.scheduleAtFixedRate(this::renew, period, period, TimeUnit.MILLISECONDS);
+            }
         }
 
-        private synchronized void renew(BooleanSupplier heartbeat) {
+        @Override
+        public synchronized void keepAlive(BooleanSupplier heartbeat) {
+            this.heartbeat = heartbeat;
+            hold();
+        }
+
+        private synchronized void renew() {
             if (settled) {
                 return;
             }
@@ -81,7 +91,7 @@ public class StorageQueueLeases {
                 UpdateMessageResult result = client.updateMessage(messageId, popReceipt, null, visibility);
                 popReceipt = result.getPopReceipt();
                 renewed = true;
-                if (!heartbeat.getAsBoolean()) {
+                if (heartbeat != null && !heartbeat.getAsBoolean()) {
                     // Another attempt holds the task now; its own message carries it. Stop renewing this one.
                     log.warn("event=lease_lost message_id={} reason=attempt_superseded", messageId);
                     renewal.cancel(false);

@@ -126,10 +126,12 @@ class ReconcilerIT extends IntegrationTest {
         String taskId = jobId.substring(0, 16) + "-s1-hello_0";
         await(() -> jdbc.queryForList("select status from task where task_id = ?", String.class, taskId)
                 .contains("queued"), Duration.ofSeconds(120), "the task to be queued");
+        // Its message is lost: a message still waiting on the queue, however long, is never sent again.
+        deleteMessagesOf(queueProperties.taskQueue(), jobId, 1);
         CompletableFuture<HeldLock> afterThePass;
         try (Connection worker = dataSource.getConnection()) {
-            // A worker's claim, not yet committed. The next pass that finds the task queued for too long (the
-            // consumers are stopped) selects it as lost, then waits for this row.
+            // A worker's claim, not yet committed. The next pass that finds the task queued for too long with its
+            // message missing from the queue selects it as lost, then waits for this row.
             worker.setAutoCommit(false);
             try (PreparedStatement claim = worker.prepareStatement("update task set status = 'processing', "
                     + "attempt = attempt + 1, started_at = now(), heartbeat_at = now() where task_id = ?")) {

@@ -1,0 +1,57 @@
+package io.geoetl.orchestration;
+
+import java.util.concurrent.Semaphore;
+
+import io.geoetl.config.EngineProperties;
+import io.geoetl.config.QueueProperties;
+import org.apache.camel.Consumer;
+import org.apache.camel.Endpoint;
+import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
+import org.springframework.stereotype.Component;
+
+/**
+ * How many task messages a worker holds at once. A received message is either admitted (a thread
+ * runs it, or it waits in its pool's backlog under a lease that keeps renewing its visibility) or
+ * handed straight back to the queue; it never waits in memory unleased, and the consumer thread
+ * never runs a task itself.
+ *
+ * <p>Light tasks: the threads plus one receive batch of backlog. The task consumer polls only while
+ * a whole batch would be admitted (this bean is its poll strategy), so light messages are not taken
+ * from the queue only to be handed back. Heavy tasks: exactly the heavy threads; a heavy message
+ * beyond them goes back to the queue (see {@link DeferredTasks}), because one heavy task may hold a
+ * slot for an hour and its message is better left where another worker can take it.
+ */
+@Component("taskAdmission")
+public class TaskAdmission extends DefaultPollingConsumerPollStrategy {
+
+    private final int receiveBatch;
+    private final Semaphore light;
+    private final Semaphore heavy;
+
+    TaskAdmission(EngineProperties engine, QueueProperties queues) {
+        this.receiveBatch = queues.receiveBatch();
+        this.light = new Semaphore(lightCapacity(engine, queues));
+        this.heavy = new Semaphore(engine.heavyThreads());
+    }
+
+    /** Light tasks a worker holds at most: its threads and a backlog of one receive batch. */
+    public static int lightCapacity(EngineProperties engine, QueueProperties queues) {
+        return engine.lightThreads() + queues.receiveBatch();
+    }
+
+    /** Takes a place for one task of the class; false when the worker holds as many as it may. */
+    boolean tryAdmit(boolean heavyTask) {
+        return (heavyTask ? heavy : light).tryAcquire();
+    }
+
+    /** The admitted task ended (or never started): its place is free again. */
+    void release(boolean heavyTask) {
+        (heavyTask ? heavy : light).release();
+    }
+
+    /** Poll only when every light message of a full batch would be admitted. */
+    @Override
+    public boolean begin(Consumer consumer, Endpoint endpoint) {
+        return light.availablePermits() >= receiveBatch;
+    }
+}
