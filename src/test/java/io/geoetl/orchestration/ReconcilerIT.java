@@ -20,6 +20,7 @@ import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClient;
 import com.azure.storage.queue.models.QueueMessageItem;
 import io.geoetl.IntegrationTest;
+import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * Lost messages and missed advances are repaired by the reconciler (interval 1 s, lost after 3 s in
+ * Lost messages and missed advances are repaired by the reconciler (interval 1 s, lost after 6 s in
  * tests). The consumers are stopped while the test deletes a job's messages, then started again.
  */
 class ReconcilerIT extends IntegrationTest {
@@ -46,6 +47,12 @@ class ReconcilerIT extends IntegrationTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    Reconciler reconciler;
+
+    @Autowired
+    EngineProperties engine;
 
     @AfterEach
     void restartConsumers() throws Exception {
@@ -99,6 +106,28 @@ class ReconcilerIT extends IntegrationTest {
                 Integer.class, jobId)).containsExactly(1, 2);
         assertThat(jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'completed'",
                 Integer.class, jobId)).isEqualTo(4);
+    }
+
+    /** Age alone does not make a message lost: behind a deep queue a message may wait far longer. */
+    @Test
+    void taskMessagesWaitingOnTheQueueLongerThanTheLostTimeAreNotSentAgain() throws Exception {
+        stopConsumers("-tasks");
+        String jobId = submit("hello_world", "{\"n\": 3, \"message\": \"" + unique("waiting") + "\"}");
+        await(() -> jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'queued'",
+                Integer.class, jobId) == 3, Duration.ofSeconds(120), "the tasks to be queued");
+        OffsetDateTime queued = jdbc.queryForObject("select max(queued_at) from task where job_id = ?",
+                OffsetDateTime.class, jobId);
+        long passes = reconciler.completedPasses();
+        await(() -> jdbc.queryForObject("select now() > ?::timestamptz + make_interval(secs => ?)", Boolean.class,
+                queued, 2 * engine.lostMessageAfter().toSeconds()) && reconciler.completedPasses() > passes + 3, Duration.ofSeconds(120),
+                "twice the lost-message time and several reconciler passes");
+
+        assertThat(jdbc.queryForObject("select max(queued_at) from task where job_id = ?", OffsetDateTime.class,
+                jobId)).as("a resend would have set queued_at again").isEqualTo(queued);
+        startConsumers();
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
+        assertThat(jdbc.queryForObject("select sum(duplicate_deliveries) from task where job_id = ?", Integer.class,
+                jobId)).isZero();
     }
 
     @Test
