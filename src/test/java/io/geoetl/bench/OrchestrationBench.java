@@ -1,9 +1,5 @@
 package io.geoetl.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -13,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -25,7 +20,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.azure.storage.queue.QueueClient;
 import com.azure.storage.queue.QueueServiceClientBuilder;
 import com.azure.storage.queue.models.QueueMessageItem;
-import io.geoetl.orchestration.Json;
 
 /**
  * bench/orchestration: (a) the raw round trip of M messages through Azurite with the Azure SDK,
@@ -35,21 +29,19 @@ import io.geoetl.orchestration.Json;
  */
 public final class OrchestrationBench {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     private OrchestrationBench() {
     }
 
     public static void main(String[] args) throws Exception {
         int messages = Integer.parseInt(System.getenv().getOrDefault("BENCH_MESSAGES", "10000"));
-        String service = System.getenv("GEOETL_BENCH_URL");
+        BenchService bench = new BenchService(System.getenv("GEOETL_BENCH_URL"));
         // A warm-up job first: (a) and (b) then measure a running Azurite and service, as in production,
         // not the first minute of a fresh JVM (stage 1 of a cold run ramped from 74 to 150 tasks/s as the
         // JIT compiled the hot paths). BENCH_WARMUP_TASKS=0 measures them cold.
         int warmUpTasks = Integer.parseInt(System.getenv().getOrDefault("BENCH_WARMUP_TASKS", "4000"));
         if (warmUpTasks > 0) {
             long w0 = System.nanoTime();
-            awaitEnded(service, submit(service, "{\"n\": " + warmUpTasks / 2 + ", \"message\": \"warm-up-"
+            bench.awaitCompleted(bench.submit("hello_world", "{\"n\": " + warmUpTasks / 2 + ", \"message\": \"warm-up-"
                     + System.nanoTime() + "\"}"));
             System.out.printf("warm-up: hello_world n=%d (%d tasks) in %.1f s, not counted%n", warmUpTasks / 2,
                     warmUpTasks, (System.nanoTime() - w0) / 1e9);
@@ -63,7 +55,7 @@ public final class OrchestrationBench {
         List<Future<String>> submitted = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
             int index = i;
-            submitted.add(submitters.submit(() -> submit(service, "{\"n\": 5, \"message\": \"advance-" + index + "-"
+            submitted.add(submitters.submit(() -> bench.submit("hello_world", "{\"n\": 5, \"message\": \"advance-" + index + "-"
                     + System.nanoTime() + "\"}")));
         }
         for (Future<String> future : submitted) {
@@ -71,7 +63,7 @@ public final class OrchestrationBench {
         }
         submitters.shutdown();
         for (String job : jobs) {
-            awaitEnded(service, job);
+            bench.awaitCompleted(job);
         }
         List<Double> advances = stageAdvances(jobs);
         Collections.sort(advances);
@@ -80,19 +72,19 @@ public final class OrchestrationBench {
                 percentile(advances, 95));
         List<Double> statusLatencies = Collections.synchronizedList(new ArrayList<>());
         long t0 = System.nanoTime();
-        String jobId = submit(service, "{\"n\": " + messages / 2 + ", \"message\": \"bench-" + System.nanoTime()
+        String jobId = bench.submit("hello_world", "{\"n\": " + messages / 2 + ", \"message\": \"bench-" + System.nanoTime()
                 + "\"}");
         AtomicBoolean done = new AtomicBoolean();
         Thread poller = new Thread(() -> {
             while (!done.get()) {
                 long s = System.nanoTime();
-                status(service, jobId);
+                bench.status(jobId);
                 statusLatencies.add((System.nanoTime() - s) / 1e6);
-                sleep(50);
+                BenchService.sleep(50);
             }
         });
         poller.start();
-        awaitEnded(service, jobId);
+        bench.awaitCompleted(jobId);
         double fanOut = (System.nanoTime() - t0) / 1e9;
         done.set(true);
         poller.join();
@@ -176,43 +168,6 @@ public final class OrchestrationBench {
             }
         }
         return advances;
-    }
-
-    private static String submit(String service, String body) throws Exception {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(service
-                + "/api/jobs/submit/hello_world")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        return (String) Json.readMap(response.body()).get("job_id");
-    }
-
-    private static Map<String, Object> status(String service, String jobId) {
-        try {
-            return Json.readMap(HTTP.send(HttpRequest.newBuilder(URI.create(service + "/api/jobs/status/" + jobId))
-                    .build(), HttpResponse.BodyHandlers.ofString()).body());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void awaitEnded(String service, String jobId) {
-        while (true) {
-            Object value = status(service, jobId).get("status");
-            if (!"queued".equals(value) && !"processing".equals(value)) {
-                if (!"completed".equals(value)) {
-                    throw new IllegalStateException("job " + jobId + " ended " + value);
-                }
-                return;
-            }
-            sleep(100);
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static double percentile(List<Double> sorted, int percent) {
