@@ -3,6 +3,7 @@ package io.geoetl.orchestration;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 import io.geoetl.config.EngineProperties;
 import io.geoetl.metrics.GeoetlMetrics;
@@ -55,12 +56,16 @@ class DeferredTasks {
     }
 
     /**
-     * How long a message delivered {@code deliveries} times stays away: one second per delivery, up to
-     * the longest delay, so a slot freed soon is taken soon and a long wait costs few queue operations.
+     * How long a message delivered {@code deliveries} times stays away: about one second per delivery,
+     * up to the longest delay, so a slot freed soon is taken soon and a long wait costs few queue
+     * operations. The delay is drawn from the upper half of that range: messages handed back together
+     * would otherwise come back together, and a slot freed between two such waves stayed idle for
+     * seconds.
      */
     Duration delay(long deliveries) {
-        Duration grown = SHORTEST_DELAY.multipliedBy(Math.max(1, Math.min(deliveries, 60)));
-        return grown.compareTo(longestDelay) > 0 ? longestDelay : grown;
+        long longest = Math.max(1, Math.min(Math.max(1, deliveries), longestDelay.toSeconds()));
+        long shortest = (longest + 1) / 2;
+        return Duration.ofSeconds(ThreadLocalRandom.current().nextLong(shortest, longest + 1));
     }
 
     /** The task got a slot: nothing to refresh any more. */
