@@ -40,19 +40,28 @@ class DeferredTasks {
                 : sixth.compareTo(SHORTEST_DELAY) < 0 ? SHORTEST_DELAY : sixth.withNanos(0);
     }
 
-    /** The task's message was seen and put back: it is alive. */
-    void deferred(String taskId) {
+    /**
+     * The task's message was seen and is to be put back: it is alive. False when the refresh found the
+     * task no longer queued in a running job, so its message has nothing left to do (counted as a
+     * duplicate delivery, like any other dropped one).
+     */
+    boolean deferred(String taskId) {
         metrics.taskDeferred();
         long now = System.nanoTime();
         Long last = refreshedAt.get(taskId);
         if (last != null && now - last < refreshNanos) {
-            return;
+            return true;
         }
         refreshedAt.put(taskId, now);
-        tasks.markMessageSeen(taskId);
         if (refreshedAt.size() > 100_000) {
             refreshedAt.values().removeIf(at -> now - at > refreshNanos);
         }
+        if (!tasks.markMessageSeen(taskId)) {
+            refreshedAt.remove(taskId);
+            tasks.countDuplicateDelivery(taskId);
+            return false;
+        }
+        return true;
     }
 
     /**

@@ -25,6 +25,13 @@ public interface DeliveryLease {
     /** The message should come back after {@code delay} for another attempt. */
     void redeliverAfter(Duration delay);
 
+    /**
+     * The delivery ends without a word on the message (an error escaped before it was acknowledged or
+     * handed back): renewals stop, so the message comes back once its visibility runs out. No effect
+     * after {@link #acknowledge()} or {@link #redeliverAfter(Duration)}.
+     */
+    void close();
+
     /** A lease for transports that need none (direct endpoints in tests). */
     static DeliveryLease none() {
         return new DeliveryLease() {
@@ -43,6 +50,10 @@ public interface DeliveryLease {
             @Override
             public void redeliverAfter(Duration delay) {
                 throw new IllegalStateException("this transport cannot redeliver; the exchange must fail");
+            }
+
+            @Override
+            public void close() {
             }
         };
     }

@@ -24,6 +24,8 @@ public class QueueDelivery {
     public static final String TASK_CLASS_HEADER = "GeoetlTaskClass";
     private static final String TASK_PROPERTY = "geoetl.taskMessage";
     private static final String LEASE_PROPERTY = "geoetl.lease";
+    /** Set on admission only: runTask frees a place only if one was taken. */
+    private static final String ADMITTED_PROPERTY = "geoetl.admitted";
     private static final Logger log = LoggerFactory.getLogger(QueueDelivery.class);
 
     private final TaskWorker worker;
@@ -71,9 +73,8 @@ public class QueueDelivery {
             admission.release(heavy);
             throw e;
         }
-        if (heavy) {
-            deferred.admitted(message.taskId());
-        }
+        exchange.setProperty(ADMITTED_PROPERTY, true);
+        deferred.admitted(message.taskId());
         exchange.getIn().setHeader(TASK_CLASS_HEADER, heavy ? "heavy" : "light");
     }
 
@@ -83,19 +84,32 @@ public class QueueDelivery {
      * is not received several times a second) up to the deferral cap.
      */
     public void deferTask(Exchange exchange) {
-        deferred.deferred(exchange.getProperty(TASK_PROPERTY, Messages.TaskMessage.class).taskId());
+        DeliveryLease lease = lease(exchange, queues.taskQueue());
+        if (!deferred.deferred(exchange.getProperty(TASK_PROPERTY, Messages.TaskMessage.class).taskId())) {
+            // The task no longer waits (finished, cancelled, or its job ended): the message is dropped, or it
+            // would keep coming back for as long as the slots stay busy.
+            lease.acknowledge();
+            return;
+        }
         Long deliveries = exchange.getIn().getHeader(QueueConstants.DEQUEUE_COUNT, Long.class);
-        lease(exchange, queues.taskQueue()).redeliverAfter(deferred.delay(deliveries == null ? 1 : deliveries));
+        lease.redeliverAfter(deferred.delay(deliveries == null ? 1 : deliveries));
     }
 
-    /** Runs on the chosen pool. */
+    /**
+     * Runs on the chosen pool. Whatever escapes the worker (a database that cannot be reached for the
+     * claim, say), the lease stops renewing, so the message comes back after its visibility timeout
+     * instead of staying invisible for as long as the process lives.
+     */
     public void runTask(Exchange exchange) {
         Messages.TaskMessage message = exchange.getProperty(TASK_PROPERTY, Messages.TaskMessage.class);
+        DeliveryLease lease = exchange.getProperty(LEASE_PROPERTY, DeliveryLease.class);
         try {
-            worker.process(message, exchange.getIn().getBody(String.class),
-                    exchange.getProperty(LEASE_PROPERTY, DeliveryLease.class));
+            worker.process(message, exchange.getIn().getBody(String.class), lease);
         } finally {
-            admission.release("heavy".equals(message.taskClass()));
+            lease.close();
+            if (exchange.getProperty(ADMITTED_PROPERTY, false, Boolean.class)) {
+                admission.release("heavy".equals(message.taskClass()));
+            }
         }
     }
 

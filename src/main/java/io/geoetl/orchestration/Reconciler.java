@@ -162,14 +162,21 @@ public class Reconciler {
                 .map(TaskRepository.QueuedTask::jobId).distinct().limit(20).toList());
     }
 
-    /** How many messages the task queue is short of; unbounded where its depth is unknown. */
+    /**
+     * How many messages the task queue is short of; unbounded where its depth is unknown. Tasks queued
+     * within the last third of the lost-message time are not counted: the dispatcher commits a task as
+     * queued before it sends the message, and a pass between the two would otherwise count a message as
+     * missing and copy an old one that merely waits. (Their messages, once sent, only make the count
+     * lower: a loss is then found a little later, never a copy made too soon.)
+     */
     private long missingTaskMessages() {
         OptionalLong depth = taskQueueDepth.messages();
         if (depth.isEmpty()) {
             return Long.MAX_VALUE;
         }
         long expected = jdbc.queryForObject("select count(*) from task t join job j using (job_id) "
-                + "where j.status = 'processing' and t.status in ('queued', 'processing')", Long.class);
+                + "where j.status = 'processing' and t.status in ('queued', 'processing') and not (t.status = "
+                + "'queued' and t.queued_at > now() - make_interval(secs => ?))", Long.class, lostSeconds() / 3);
         return expected - depth.getAsLong();
     }
 

@@ -99,6 +99,11 @@ public class ServiceBusLeases {
                     OffsetDateTime.now().plus(delay));
         }
 
+        @Override
+        public void close() {
+            stop();
+        }
+
         private synchronized void stop() {
             if (heartbeat != null) {
                 heartbeat.cancel(false);

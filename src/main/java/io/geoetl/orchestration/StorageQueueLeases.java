@@ -30,8 +30,13 @@ public class StorageQueueLeases {
 
     private final QueueServiceClient queues;
     private final Duration visibility;
+    /**
+     * A worker holds up to light threads + a receive batch + heavy threads leases (about 50 by default),
+     * each renewed every third of the visibility timeout by a synchronous queue call and a database
+     * heartbeat: four threads keep up with that even when a call takes a few hundred milliseconds.
+     */
     private final ScheduledExecutorService renewals =
-            Executors.newScheduledThreadPool(2, new CustomizableThreadFactory("lease-renewal-"));
+            Executors.newScheduledThreadPool(4, new CustomizableThreadFactory("lease-renewal-"));
 
     public StorageQueueLeases(QueueServiceClient queues, QueueProperties properties) {
         this.queues = queues;
@@ -122,6 +127,11 @@ public class StorageQueueLeases {
             // A new visibility also changes the receipt: the consumer's delete fails and the message returns.
             UpdateMessageResult result = client.updateMessage(messageId, popReceipt, null, delay);
             popReceipt = result.getPopReceipt();
+        }
+
+        @Override
+        public synchronized void close() {
+            stopRenewal();
         }
 
         private void stopRenewal() {

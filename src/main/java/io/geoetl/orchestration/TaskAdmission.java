@@ -7,6 +7,7 @@ import io.geoetl.config.QueueProperties;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -27,11 +28,23 @@ public class TaskAdmission extends DefaultPollingConsumerPollStrategy {
     private final int receiveBatch;
     private final Semaphore light;
     private final Semaphore heavy;
+    /**
+     * Service Bus pushes messages instead of being polled, so nothing holds light messages back before
+     * they arrive; handing each surplus one back would be a send and a complete. There the light pool's
+     * full backlog slows the receiving thread instead (the pool runs the task on it), as it always did.
+     */
+    private final boolean lightBounded;
 
-    TaskAdmission(EngineProperties engine, QueueProperties queues) {
+    TaskAdmission(EngineProperties engine, QueueProperties queues,
+            @Value("${geoetl.transport:storage-queue}") String transport) {
+        if (queues.receiveBatch() < 1 || queues.receiveBatch() > 32) {
+            throw new IllegalArgumentException("geoetl.queues.receive-batch must be 1 to 32 (the queue's limit), not "
+                    + queues.receiveBatch());
+        }
         this.receiveBatch = queues.receiveBatch();
         this.light = new Semaphore(lightCapacity(engine, queues));
         this.heavy = new Semaphore(engine.heavyThreads());
+        this.lightBounded = !"servicebus".equals(transport);
     }
 
     /** Light tasks a worker holds at most: its threads and a backlog of one receive batch. */
@@ -41,15 +54,26 @@ public class TaskAdmission extends DefaultPollingConsumerPollStrategy {
 
     /** Takes a place for one task of the class; false when the worker holds as many as it may. */
     boolean tryAdmit(boolean heavyTask) {
-        return (heavyTask ? heavy : light).tryAcquire();
+        if (heavyTask) {
+            return heavy.tryAcquire();
+        }
+        return !lightBounded || light.tryAcquire();
     }
 
     /** The admitted task ended (or never started): its place is free again. */
     void release(boolean heavyTask) {
-        (heavyTask ? heavy : light).release();
+        if (heavyTask) {
+            heavy.release();
+        } else if (lightBounded) {
+            light.release();
+        }
     }
 
-    /** Poll only when every light message of a full batch would be admitted. */
+    /**
+     * Poll only when every light message of a full batch would be admitted. While the light pool is that
+     * full the worker takes no heavy message either; light tasks are short, and the next poll comes as
+     * soon as a batch's worth of them ended.
+     */
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         return light.availablePermits() >= receiveBatch;

@@ -126,9 +126,14 @@ public class TaskRepository {
                 attempt.taskId(), attempt.generation(), attempt.attempt()) == 1;
     }
 
-    /** A queued task's message was seen (and put back): the reconciler must not take it for lost. */
-    public void markMessageSeen(String taskId) {
-        jdbc.update("update task set queued_at = now() where task_id = ? and status = 'queued'", taskId);
+    /**
+     * A queued task's message was seen (and put back): the reconciler must not take it for lost. False
+     * when the task is not queued in a running job (finished, cancelled, or held by another delivery).
+     */
+    public boolean markMessageSeen(String taskId) {
+        return jdbc.update("update task t set queued_at = now() where task_id = ? and status = 'queued' and exists ("
+                + "select 1 from job j where j.job_id = t.job_id and j.status = 'processing' "
+                + "and j.generation = t.generation)", taskId) > 0;
     }
 
     /** A delivery that found the task finished or held by a live worker (see V002). */

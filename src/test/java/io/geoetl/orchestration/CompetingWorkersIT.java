@@ -109,10 +109,16 @@ class CompetingWorkersIT extends IntegrationTest {
             @Override
             public void configure() {
                 // A distinct URI (one more option) is what lets Camel start a second consumer on the same queue.
+                // Its messages are all light; one that finds the shared admission full goes back, as on the real route.
                 from("{{geoetl.endpoints.task-consumer}}&initialDelay=10").routeId("task-queue-second-worker")
                         .bean("queueDelivery", "acceptTask")
-                        .threads().executorService("lightTaskExecutor")
-                        .bean("queueDelivery", "runTask");
+                        .choice()
+                            .when(header(QueueDelivery.TASK_CLASS_HEADER).isEqualTo("deferred"))
+                                .bean("queueDelivery", "deferTask")
+                            .otherwise()
+                                .threads().executorService("lightTaskExecutor")
+                                .bean("queueDelivery", "runTask")
+                        .end();
                 from("{{geoetl.endpoints.job-consumer}}&initialDelay=10").routeId("job-queue-second-worker")
                         .bean("queueDelivery", "openStage");
             }
