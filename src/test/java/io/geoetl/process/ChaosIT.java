@@ -46,6 +46,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 class ChaosIT {
 
     private static final int PROCESSES = 3;
+    private static final List<String> NAMES = List.of("a", "b", "c");
     private static final int KILLS = 5;
     /** Two stages of this many tasks each. */
     private static final int GREETINGS = 2_000;
@@ -156,12 +157,12 @@ class ChaosIT {
             }
 
             await(() -> running(jobs).isEmpty(), deadline, "every job to end");
-            long elapsed = since(began);
-            System.out.printf("chaos seed=%d recovery_ms=%s attempts_max=%d duplicate_deliveries=%d total_ms=%d%n",
+            long ended = since(began);
+            System.out.printf("chaos seed=%d recovery_ms=%s attempts_max=%d duplicate_deliveries=%d jobs_ended_ms=%d%n",
                     seed, kills.stream().map(Kill::recoveryMs).toList(), count("select max(attempt) from task "
                             + "where job_id = any(string_to_array(?, ','))", ids(jobs)), count("select "
                             + "sum(duplicate_deliveries) from task where job_id = any(string_to_array(?, ','))",
-                            ids(jobs)), elapsed);
+                            ids(jobs)), ended);
 
             // Every kill hit work in progress, and what the victim held ran again elsewhere in time. (A victim may
             // happen to hold no task at its kill, a process just started, say: nothing to recover then.)
@@ -194,8 +195,6 @@ class ChaosIT {
             assertThat(Duration.ofMillis(total)).as("the whole test").isLessThan(BUDGET);
         }
     }
-
-    private static final List<String> NAMES = List.of("a", "b", "c");
 
     /** chaos-a, then chaos-a-k2 after kill 2 made it start again: every run of a process keeps its own log. */
     private static String processName(int index, int kill) {
@@ -336,7 +335,6 @@ class ChaosIT {
     }
 
     /** The table holds every source feature exactly once. */
-    @SuppressWarnings("unchecked")
     private void assertLoaded(Job vector, String table) {
         Map<String, Object> rows = jdbc.queryForMap("select count(*) as features, count(distinct seq) as distinct_seq, "
                 + "sum(seq) as seq_sum from geo." + table);
