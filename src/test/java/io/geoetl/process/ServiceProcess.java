@@ -37,12 +37,15 @@ final class ServiceProcess implements AutoCloseable {
     private final Process process;
     /** The key this process runs with, sent on every request; null for one started without a key. */
     private final String apiKey;
+    /** The environment it was started with (besides its port), for {@link #restartAs(String)}. */
+    private final Map<String, String> settings;
 
-    private ServiceProcess(String name, int port, Process process, String apiKey) {
+    private ServiceProcess(String name, int port, Process process, Map<String, String> settings) {
         this.name = name;
         this.port = port;
         this.process = process;
-        this.apiKey = apiKey;
+        this.apiKey = settings.get("GEOETL_API_KEY");
+        this.settings = settings;
     }
 
     /** Starts the jar with the process tests' settings; call {@link #awaitHealthy()} before using it. */
@@ -75,9 +78,7 @@ final class ServiceProcess implements AutoCloseable {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("GEOETL_DB_URL", TestDatabases.jdbcUrl("proc"));
         settings.put("GEOETL_DB_POOL_SIZE", "12");
-        settings.put("AZURE_STORAGE_CONNECTION_STRING", azuriteConnectionString(
-                Integer.parseInt(System.getenv().getOrDefault("GEOETL_TEST_BLOB_PORT", "20000")),
-                Integer.parseInt(System.getenv().getOrDefault("GEOETL_TEST_QUEUE_PORT", "20001"))));
+        settings.put("AZURE_STORAGE_CONNECTION_STRING", testStorage());
         settings.put("GEOETL_JOB_QUEUE", "proc-jobs");
         settings.put("GEOETL_TASK_QUEUE", "proc-tasks");
         settings.put("GEOETL_VISIBILITY_TIMEOUT", "PT5S");
@@ -90,6 +91,12 @@ final class ServiceProcess implements AutoCloseable {
         // The test context's own ingest watches bronze/auto-ingest/; these processes share that Azurite.
         settings.put("GEOETL_ROLE_INGEST", "false");
         return settings;
+    }
+
+    /** The Azurite the process tests' settings name (script/test's, shared with the in-JVM suite). */
+    static String testStorage() {
+        return azuriteConnectionString(Integer.parseInt(System.getenv().getOrDefault("GEOETL_TEST_BLOB_PORT", "20000")),
+                Integer.parseInt(System.getenv().getOrDefault("GEOETL_TEST_QUEUE_PORT", "20001")));
     }
 
     /** Starts the jar as a user would run it: geoetl's own defaults, except a free port and the given settings. */
@@ -118,7 +125,15 @@ final class ServiceProcess implements AutoCloseable {
                 || key.startsWith("SPRING_"));
         env.put("GEOETL_PORT", String.valueOf(port));
         env.putAll(settings);
-        return new ServiceProcess(name, port, builder.start(), settings.get("GEOETL_API_KEY"));
+        return new ServiceProcess(name, port, builder.start(), settings);
+    }
+
+    /**
+     * Starts the jar again with this process's settings (after {@link #kill()}, say), on a new port and logging
+     * to {@code <newName>.log}, so the log of this one stays; call {@link #awaitHealthy()} on the new one.
+     */
+    ServiceProcess restartAs(String newName) throws IOException {
+        return launch(newName, settings);
     }
 
     /** The operating system's id of the process. */

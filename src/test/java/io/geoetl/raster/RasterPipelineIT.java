@@ -159,8 +159,8 @@ class RasterPipelineIT extends IntegrationTest {
         // Reprojected elev.tif is about 73 x 108 pixels: at least 3 x 4 tiles of 32, the last ones partial.
         assertThat(tiles).hasSizeGreaterThanOrEqualTo(6).contains("tile_x0_y0.tif", "tile_x2_y3.tif");
         Path cog = downloadCog(single);
-        assertThat(checksums(folder.resolve("mosaic.vrt"))).isEqualTo(checksums(cog));
-        assertThat(size(folder.resolve("mosaic.vrt"))).isEqualTo(size(cog));
+        assertThat(RasterChecks.checksums(folder.resolve("mosaic.vrt"))).isEqualTo(RasterChecks.checksums(cog));
+        assertThat(RasterChecks.size(folder.resolve("mosaic.vrt"))).isEqualTo(RasterChecks.size(cog));
         assertThat(get("/api/stac/collections/" + tiledCollection + "-" + itemId + "/items?limit=100").body()
                 .get("numberReturned")).isEqualTo(tiles.size());
     }
@@ -204,25 +204,5 @@ class RasterPipelineIT extends IntegrationTest {
         silver.getBlobClient(href.substring(href.indexOf("/silver/") + "/silver/".length())).downloadToFile(
                 file.toString(), true);
         return file;
-    }
-
-    /** Full-resolution checksums of every band, as gdalinfo -checksum prints them. */
-    private static List<String> checksums(Path file) throws Exception {
-        return gdalinfoLines(file, "-checksum").stream().filter(line -> line.contains("Checksum=")).toList();
-    }
-
-    private static List<String> size(Path file) throws Exception {
-        return gdalinfoLines(file).stream().filter(line -> line.startsWith("Size is") || line.startsWith("Pixel Size")
-                || line.startsWith("Origin")).toList();
-    }
-
-    private static List<String> gdalinfoLines(Path file, String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of("gdalinfo"));
-        command.addAll(List.of(options));
-        command.add(file.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return output.lines().map(String::strip).toList();
     }
 }
