@@ -119,7 +119,8 @@ public final class ScratchSpace {
      * Removes the folders of dead geoetl processes beside this one: those whose lock can be taken. A
      * folder whose lock another process holds is left as it is. A folder without a lock file (a process
      * that exited while a task still had files, whose lock file the JVM deleted on exit; one killed while
-     * making its folder) is removed only when no process of its id runs. Returns the folders removed.
+     * making its folder) or still being made ({@code .new}, whose lock file may not be locked yet) is removed only
+     * when no process of its id runs. Returns the folders removed.
      */
     public List<Path> removeLeftovers() {
         List<Path> removed = new ArrayList<>();
@@ -160,8 +161,11 @@ public final class ScratchSpace {
                 && !Files.isRegularFile(lockFile, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS)) {
-            Matcher owner = ANY_PROCESS_FOLDER.matcher(folder.getFileName().toString());
+        Matcher owner = ANY_PROCESS_FOLDER.matcher(folder.getFileName().toString());
+        // A folder still being made may have its lock file before its owner has locked it: a free lock there
+        // does not mean a dead owner (three processes starting at once removed each other's folders).
+        boolean beingMade = owner.matches() && owner.group(2) != null;
+        if (!Files.exists(lockFile, LinkOption.NOFOLLOW_LINKS) || beingMade) {
             if (!owner.matches() || ProcessHandle.of(Long.parseLong(owner.group(1))).isPresent()) {
                 return false;
             }

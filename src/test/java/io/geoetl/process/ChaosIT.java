@@ -13,10 +13,12 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +49,7 @@ class ChaosIT {
 
     private static final int PROCESSES = 3;
     private static final List<String> NAMES = List.of("a", "b", "c");
+    private static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
     private static final int KILLS = 5;
     /** Two stages of this many tasks each. */
     private static final int GREETINGS = 2_000;
@@ -55,6 +58,11 @@ class ChaosIT {
      * the machine, so all five kills (each followed by a JVM start, 20-30 s here) land while the fan-out runs.
      */
     private static final int TASK_SLEEP_MS = 1_800;
+    /**
+     * A claim the victim sent just before its kill may commit a moment after: its tasks are those whose heartbeat
+     * stopped by the kill plus this.
+     */
+    private static final Duration CLAIM_GRACE = Duration.ofSeconds(1);
     /** Tasks of the workload processing at once before a kill: a third of the three processes' light threads. */
     private static final int BUSY_TASKS = 16;
     private static final int FEATURES = 30_000;
@@ -92,7 +100,7 @@ class ChaosIT {
 
     /**
      * What one kill did: the victim, the jobs running then, the tasks it held, how many of those had a delivery
-     * dropped before they ran again, and how long until they all had.
+     * dropped as a duplicate, and how long until they all had started again.
      */
     private record Kill(int number, String victim, List<String> running, int held, int dropped, Duration recovery) {
 
@@ -146,18 +154,16 @@ class ChaosIT {
                 // Mid-work, not between hello_world's two stages (a moment when nobody holds a task): the kill
                 // waits for a third of the 48 light threads to be busy, unless the fan-out has ended (which fails
                 // the test below: the workload must outlast the kills).
-                await(() -> processing(jobs).size() >= BUSY_TASKS || !running(jobs).contains("hello_world"), deadline,
+                await(() -> processing(jobs) >= BUSY_TASKS || !running(jobs).contains("hello_world"), deadline,
                         "tasks to be running before kill " + number);
 
                 List<String> running = running(jobs);
                 fleet.processes.get(victim).kill();
                 Instant killedAt = jdbc.queryForObject("select clock_timestamp()", OffsetDateTime.class).toInstant();
-                // Read after the kill, so that it has every task the victim held: none can start again this soon.
-                Map<String, Held> processing = processing(jobs);
                 ServiceProcess restarted = fleet.processes.get(victim).restartAs(processName(victim, number));
                 fleet.processes.set(victim, restarted);
 
-                Kill kill = awaitRecovery(number, NAMES.get(victim), running, processing, killedAt, deadline);
+                Kill kill = awaitRecovery(number, NAMES.get(victim), running, jobs, killedAt, deadline);
                 restarted.awaitHealthy();
                 kills.add(kill);
                 System.out.printf("chaos kill=%d victim=%s recovery_ms=%s delay_ms=%d running=%s held_tasks=%d "
@@ -228,59 +234,64 @@ class ChaosIT {
         return given == null || given.isBlank() ? ThreadLocalRandom.current().nextLong() : Long.parseLong(given.strip());
     }
 
-    /** A processing task as the database had it: its attempt, and the deliveries of it dropped as duplicates. */
-    private record Held(int attempt, int duplicates) {
-    }
-
     /**
      * Waits until every task the victim held has started again elsewhere. Which tasks it held the database does
-     * not say (no worker column); of the tasks processing right after the kill, those of the live processes end
-     * with the attempt they had, while the victim's stay processing until a live process claims them (a higher
-     * attempt). The recovery time is the latest such start after the kill; null when the victim held none. A
-     * delivery of a victim's task dropped before that claim is counted: its message was visible again while the
-     * task's heartbeat was still fresh, and was deleted (see RECOVERY_LIMIT).
+     * not say (no worker column), but their heartbeats stopped at the kill: a task processing with a heartbeat no
+     * later than the kill (plus {@link #CLAIM_GRACE}) is the victim's unless it ends with the attempt it had or
+     * its heartbeat moves on (a live process's). The victim's stay processing until a live process claims them
+     * (a higher attempt); the recovery time is the latest such start after the kill, null when the victim held
+     * none. The tasks of the victim that had a delivery dropped as a duplicate are counted (see RECOVERY_LIMIT).
      */
-    private Kill awaitRecovery(int number, String victim, List<String> running, Map<String, Held> processing,
-            Instant killedAt, Instant deadline) {
-        Map<String, Held> open = new HashMap<>(processing);
+    private Kill awaitRecovery(int number, String victim, List<String> running, List<Job> jobs, Instant killedAt,
+            Instant deadline) {
+        Timestamp stoppedBy = Timestamp.from(killedAt.plus(CLAIM_GRACE));
+        Map<String, Integer> open = new HashMap<>();
+        Set<String> decided = new HashSet<>();
         int held = 0;
         int dropped = 0;
         Duration recovery = null;
-        while (!open.isEmpty()) {
+        boolean graceOver = false;
+        while (!graceOver || !open.isEmpty()) {
             if (Instant.now().isAfter(deadline)) {
                 throw new AssertionError("kill " + number + " of " + victim + ": tasks it held did not start again "
                         + "before the deadline: " + open.keySet());
             }
+            graceOver = Boolean.TRUE.equals(jdbc.queryForObject("select clock_timestamp() > ?", Boolean.class,
+                    stoppedBy));
+            jdbc.query("select task_id, attempt from task where job_id = any(string_to_array(?, ',')) "
+                    + "and status = 'processing' and heartbeat_at <= ?", row -> {
+                        if (!decided.contains(row.getString(1))) {
+                            open.putIfAbsent(row.getString(1), row.getInt(2));
+                        }
+                    }, ids(jobs), stoppedBy);
             for (Map<String, Object> task : jdbc.queryForList("select task_id, attempt, status, started_at, "
-                    + "duplicate_deliveries from task where task_id = any(string_to_array(?, ','))",
+                    + "heartbeat_at, duplicate_deliveries from task where task_id = any(string_to_array(?, ','))",
                     String.join(",", open.keySet()))) {
                 String taskId = (String) task.get("task_id");
-                Held before = open.get(taskId);
-                if (((Number) task.get("attempt")).intValue() > before.attempt()) {
+                if (((Number) task.get("attempt")).intValue() > open.get(taskId)) {
                     Duration took = Duration.between(killedAt, ((Timestamp) task.get("started_at")).toInstant());
                     recovery = recovery == null || took.compareTo(recovery) > 0 ? took : recovery;
                     held++;
-                    dropped += ((Number) task.get("duplicate_deliveries")).intValue() > before.duplicates() ? 1 : 0;
-                    open.remove(taskId);
-                } else if (!"processing".equals(task.get("status"))) {
-                    open.remove(taskId);
+                    dropped += ((Number) task.get("duplicate_deliveries")).intValue() > 0 ? 1 : 0;
+                } else if (!TERMINAL.contains((String) task.get("status"))
+                        && !((Timestamp) task.get("heartbeat_at")).after(stoppedBy)) {
+                    // Still the victim's, or queued again by the reconciler for a live process to claim.
+                    continue;
                 }
+                open.remove(taskId);
+                decided.add(taskId);
             }
-            if (!open.isEmpty()) {
+            if (!graceOver || !open.isEmpty()) {
                 ServiceProcess.pause(100);
             }
         }
         return new Kill(number, victim, running, held, dropped, recovery);
     }
 
-    /** The workload's tasks in processing now. */
-    private Map<String, Held> processing(List<Job> jobs) {
-        Map<String, Held> tasks = new HashMap<>();
-        jdbc.query("select task_id, attempt, duplicate_deliveries from task where job_id = any(string_to_array(?, ','))"
-                + " and status = 'processing'", row -> {
-                    tasks.put(row.getString(1), new Held(row.getInt(2), row.getInt(3)));
-                }, ids(jobs));
-        return tasks;
+    /** How many of the workload's tasks are processing now. */
+    private int processing(List<Job> jobs) {
+        return count("select count(*) from task where job_id = any(string_to_array(?, ',')) and status = 'processing'",
+                ids(jobs));
     }
 
     /** The types of the workload's jobs not yet ended. */

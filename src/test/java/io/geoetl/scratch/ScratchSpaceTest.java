@@ -87,6 +87,26 @@ class ScratchSpaceTest {
         mine.close();
     }
 
+    /**
+     * A live process between creating its folder's lock file and locking it: its lock is free, but the folder is
+     * still being made. Three processes starting at once removed each other's folders there, and one of them
+     * failed to start ("cannot make a scratch folder", ChaosIT).
+     */
+    @Test
+    void aFolderBeingMadeIsJudgedByItsOwnersProcessIdNotByItsLock() throws Exception {
+        Path starting = Files.createDirectories(temp.resolve("geoetl-p" + ProcessHandle.current().pid()
+                + "-starting0000.new"));
+        Files.createFile(starting.resolve(ScratchSpace.LOCK_FILE));
+        Path abandoned = Files.createDirectories(temp.resolve("geoetl-p999999997-abandoned000.new"));
+        Files.createFile(abandoned.resolve(ScratchSpace.LOCK_FILE));
+        ScratchSpace mine = ScratchSpace.open(temp);
+
+        assertThat(mine.removeLeftovers()).containsExactly(abandoned);
+
+        assertThat(starting.resolve(ScratchSpace.LOCK_FILE)).exists();
+        mine.close();
+    }
+
     @Test
     void aLinkOrAFifoNamedLikeAProcessFolderIsLeftAlone() throws Exception {
         // A link named like a dead process's folder, pointing at files that are not geoetl's.
