@@ -6,11 +6,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 import com.azure.storage.blob.BlobServiceClient;
-import com.azure.storage.queue.QueueServiceClient;
-import io.geoetl.config.QueueProperties;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.gdal.GdalVersion;
-import org.springframework.beans.factory.annotation.Value;
+import io.geoetl.metrics.QueueDepths;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -19,22 +17,16 @@ import org.springframework.stereotype.Component;
 public class HealthApi {
 
     private final JdbcTemplate jdbc;
-    private final QueueServiceClient queueService;
+    private final QueueDepths depths;
     private final BlobServiceClient blobService;
-    private final QueueProperties queues;
     private final StorageProperties storage;
     private final GdalVersion gdal;
 
-    private final String transport;
-
-    public HealthApi(JdbcTemplate jdbc, QueueServiceClient queueService, BlobServiceClient blobService,
-            QueueProperties queues, StorageProperties storage, GdalVersion gdal,
-            @Value("${geoetl.transport:storage-queue}") String transport) {
-        this.transport = transport;
+    public HealthApi(JdbcTemplate jdbc, QueueDepths depths, BlobServiceClient blobService, StorageProperties storage,
+            GdalVersion gdal) {
         this.jdbc = jdbc;
-        this.queueService = queueService;
+        this.depths = depths;
         this.blobService = blobService;
-        this.queues = queues;
         this.storage = storage;
         this.gdal = gdal;
     }
@@ -44,16 +36,15 @@ public class HealthApi {
         checks.put("database", check(() -> Map.of("postgis", jdbc.queryForObject("select postgis_lib_version()",
                 String.class))));
         checks.put("queues", check(() -> {
-            if ("servicebus".equals(transport)) {
+            if (!depths.readable()) {
                 // Service Bus depths come from the namespace (Azure Monitor ActiveMessageCount, KEDA).
-                return Map.of("transport", transport);
+                return Map.of("transport", "servicebus");
             }
-            Map<String, Object> depths = new LinkedHashMap<>();
-            for (String name : List.of(queues.jobQueue(), queues.taskQueue(), queues.poisonQueue(queues.jobQueue()),
-                    queues.poisonQueue(queues.taskQueue()))) {
-                depths.put(name, queueService.getQueueClient(name).getProperties().getApproximateMessagesCount());
+            Map<String, Object> approximate = new LinkedHashMap<>();
+            for (String name : depths.names()) {
+                approximate.put(name, depths.messages(name));
             }
-            return Map.of("approximate_depths", depths);
+            return Map.of("approximate_depths", approximate);
         }));
         checks.put("blob", check(() -> Map.of("containers", List.of(storage.bronzeContainer(),
                 storage.silverContainer()).stream().filter(name -> blobService.getBlobContainerClient(name).exists())

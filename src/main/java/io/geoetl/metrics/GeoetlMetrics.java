@@ -4,15 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.azure.storage.queue.QueueServiceClient;
-import io.geoetl.config.QueueProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -38,20 +35,14 @@ public class GeoetlMetrics {
 
     private final MeterRegistry registry;
     private final JdbcTemplate jdbc;
-    private final QueueServiceClient queueService;
-    private final QueueProperties queues;
+    private final QueueDepths depths;
     private final MultiGauge jobs;
     private final MultiGauge queueDepths;
 
-    private final boolean storageQueues;
-
-    public GeoetlMetrics(MeterRegistry registry, JdbcTemplate jdbc, QueueServiceClient queueService,
-            QueueProperties queues, @Value("${geoetl.transport:storage-queue}") String transport) {
-        this.storageQueues = !"servicebus".equals(transport);
+    public GeoetlMetrics(MeterRegistry registry, JdbcTemplate jdbc, QueueDepths depths) {
         this.registry = registry;
         this.jdbc = jdbc;
-        this.queueService = queueService;
-        this.queues = queues;
+        this.depths = depths;
         this.jobs = MultiGauge.builder("geoetl.jobs").description("Jobs by type and status").register(registry);
         this.queueDepths = MultiGauge.builder("geoetl.queue.depth").description("Approximate messages in a queue")
                 .register(registry);
@@ -86,16 +77,14 @@ public class GeoetlMetrics {
                         row.getLong(3)));
             });
             jobs.register(rows, true);
-            if (!storageQueues) {
+            if (!depths.readable()) {
                 return;
             }
-            List<MultiGauge.Row<?>> depths = new ArrayList<>();
-            for (String queue : List.of(queues.jobQueue(), queues.taskQueue(), queues.poisonQueue(queues.jobQueue()),
-                    queues.poisonQueue(queues.taskQueue()))) {
-                depths.add(MultiGauge.Row.of(Tags.of("queue", queue), queueService.getQueueClient(queue)
-                        .getProperties().getApproximateMessagesCount()));
+            List<MultiGauge.Row<?>> depthRows = new ArrayList<>();
+            for (String queue : depths.names()) {
+                depthRows.add(MultiGauge.Row.of(Tags.of("queue", queue), depths.messages(queue)));
             }
-            queueDepths.register(depths, true);
+            queueDepths.register(depthRows, true);
         } catch (RuntimeException e) {
             log.warn("event=metrics_refresh_failed error=\"{}\"", e.toString());
         }

@@ -8,11 +8,11 @@ import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
+import io.geoetl.metrics.QueueDepths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -47,11 +47,11 @@ public class Reconciler {
     private final TaskDispatcher dispatcher;
     private final EngineProperties engine;
     private final QueueProperties queues;
-    private final TaskQueueDepth taskQueueDepth;
+    private final QueueDepths depths;
 
     public Reconciler(JdbcTemplate jdbc, StageCoordinator coordinator, TaskDispatcher dispatcher,
-            EngineProperties engine, QueueProperties queues, TaskQueueDepth taskQueueDepth) {
-        this.taskQueueDepth = taskQueueDepth;
+            EngineProperties engine, QueueProperties queues, QueueDepths depths) {
+        this.depths = depths;
         this.jdbc = jdbc;
         this.coordinator = coordinator;
         this.dispatcher = dispatcher;
@@ -170,14 +170,20 @@ public class Reconciler {
      * lower: a loss is then found a little later, never a copy made too soon.)
      */
     private long missingTaskMessages() {
-        OptionalLong depth = taskQueueDepth.messages();
-        if (depth.isEmpty()) {
+        if (!depths.readable()) {
+            return Long.MAX_VALUE;
+        }
+        long depth;
+        try {
+            depth = depths.messages(queues.taskQueue());
+        } catch (RuntimeException e) {
+            log.warn("event=queue_depth_unavailable queue={} error=\"{}\"", queues.taskQueue(), e.getMessage());
             return Long.MAX_VALUE;
         }
         long expected = jdbc.queryForObject("select count(*) from task t join job j using (job_id) "
                 + "where j.status = 'processing' and t.status in ('queued', 'processing') and not (t.status = "
                 + "'queued' and t.queued_at > now() - make_interval(secs => ?))", Long.class, lostSeconds() / 3);
-        return expected - depth.getAsLong();
+        return expected - depth;
     }
 
     private void finishDrainedStages() {
