@@ -1,18 +1,11 @@
 package io.geoetl.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import io.geoetl.orchestration.Json;
 
 /**
  * bench/raster: times process_raster end to end against the same work done with the raw tools in
@@ -26,7 +19,7 @@ public final class RasterBench {
 
     public static void main(String[] args) throws Exception {
         Path raster = Path.of(args[0]);
-        String service = System.getenv("GEOETL_BENCH_URL");
+        BenchService service = new BenchService(System.getenv("GEOETL_BENCH_URL"));
         BlobContainerClient bronze = new BlobServiceClientBuilder().connectionString(
                 System.getenv("AZURE_STORAGE_CONNECTION_STRING")).buildClient().getBlobContainerClient("bronze");
         BlobContainerClient silver = bronze.getServiceClient().getBlobContainerClient("silver");
@@ -36,13 +29,13 @@ public final class RasterBench {
         // Baseline before and after geoetl, so neither side profits from running second (cache, Azurite GC).
         double[] translate = new double[2];
         double before = baseline(bronze, silver, translate, 0);
-        double geoetl = timeJob(service, "process_raster", "{\"blob_name\": \"bench/big.tif\", \"target_crs\": "
+        double geoetl = service.timeJob("process_raster", "{\"blob_name\": \"bench/big.tif\", \"target_crs\": "
                 + "\"keep\", \"collection_id\": \"bench\"}");
         double after = baseline(bronze, silver, translate, 1);
         double baseline = (before + after) / 2;
         double bare = (translate[0] + translate[1]) / 2;
 
-        double tiles = timeJob(service, "process_large_raster", "{\"blob_name\": \"bench/big.tif\", \"target_crs\": "
+        double tiles = service.timeJob("process_large_raster", "{\"blob_name\": \"bench/big.tif\", \"target_crs\": "
                 + "\"keep\", \"collection_id\": \"bench-tiles\", \"tile_size_pixels\": "
                 + System.getenv().getOrDefault("BENCH_TILE_PIXELS", "10240") + "}");
 
@@ -69,45 +62,16 @@ public final class RasterBench {
         long t0 = System.nanoTime();
         Path local = work.resolve("source.tif");
         bronze.getBlobClient("bench/big.tif").downloadToFile(local.toString(), true);
-        translate[run] = run(List.of("gdal_translate", "-q", "-of", "COG", "-co", "COMPRESS=DEFLATE", "-co",
-                "PREDICTOR=YES", "-co", "BIGTIFF=IF_SAFER", "-co", "NUM_THREADS=ALL_CPUS", "-co",
-                "OVERVIEW_RESAMPLING=NEAREST", local.toString(), work.resolve("cog.tif").toString()));
-        run(List.of("/usr/bin/python3", "-m", "osgeo_utils.samples.validate_cloud_optimized_geotiff", "-q",
+        translate[run] = BenchService.timeCommand(List.of("gdal_translate", "-q", "-of", "COG", "-co",
+                "COMPRESS=DEFLATE", "-co", "PREDICTOR=YES", "-co", "BIGTIFF=IF_SAFER", "-co",
+                "NUM_THREADS=ALL_CPUS", "-co", "OVERVIEW_RESAMPLING=NEAREST", local.toString(),
                 work.resolve("cog.tif").toString()));
+        BenchService.timeCommand(List.of("/usr/bin/python3", "-m",
+                "osgeo_utils.samples.validate_cloud_optimized_geotiff", "-q", work.resolve("cog.tif").toString()));
         silver.getBlobClient("bench-baseline/cog.tif").uploadFromFile(work.resolve("cog.tif").toString(), true);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Files.delete(local);
         Files.delete(work.resolve("cog.tif"));
         return seconds;
-    }
-
-    private static double timeJob(String service, String jobType, String body) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long t0 = System.nanoTime();
-        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(URI.create(service + "/api/jobs/submit/"
-                + jobType)).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        String jobId = (String) Json.readMap(submitted.body()).get("job_id");
-        while (true) {
-            Map<String, Object> status = Json.readMap(http.send(HttpRequest.newBuilder(URI.create(service
-                    + "/api/jobs/status/" + jobId)).build(), HttpResponse.BodyHandlers.ofString()).body());
-            String value = (String) status.get("status");
-            if (!"queued".equals(value) && !"processing".equals(value)) {
-                if (!"completed".equals(value)) {
-                    throw new IllegalStateException(jobType + " ended " + value + ": " + status.get("error_details"));
-                }
-                return (System.nanoTime() - t0) / 1e9;
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static double run(List<String> command) throws Exception {
-        long t0 = System.nanoTime();
-        Process process = new ProcessBuilder(new ArrayList<>(command)).inheritIO().start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("failed: " + command);
-        }
-        return (System.nanoTime() - t0) / 1e9;
     }
 }

@@ -1,17 +1,11 @@
 package io.geoetl.bench;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import io.geoetl.orchestration.Json;
 
 /**
  * bench/vector: process_vector end to end against single-stream ogr2ogr (PG_USE_COPY) and GeoPandas
@@ -20,6 +14,7 @@ import io.geoetl.orchestration.Json;
  */
 public final class VectorBench {
 
+    private static final BenchService SERVICE = new BenchService(System.getenv("GEOETL_BENCH_URL"));
     private static final String PG = "PG:host=127.0.0.1 dbname=geoetl_bench user=geoetl password=geoetl";
 
     private VectorBench() {
@@ -35,8 +30,9 @@ public final class VectorBench {
         // BENCH_VECTOR_WARMUP=0 measures the cold service.
         if (!"0".equals(System.getenv("BENCH_VECTOR_WARMUP"))) {
             String last = Path.of(args[args.length - 1]).getFileName().toString();
-            System.out.printf("warm-up: process_vector of %s in %.1f s (not counted)%n", last, timeJob(
-                    "{\"blob_name\": \"bench/" + last + "\", \"target_table\": \"warmup\"}"));
+            System.out.printf("warm-up: process_vector of %s in %.1f s (not counted)%n", last,
+                    SERVICE.timeJob("process_vector", "{\"blob_name\": \"bench/" + last
+                            + "\", \"target_table\": \"warmup\"}"));
         }
         int runs = Integer.parseInt(System.getenv().getOrDefault("BENCH_VECTOR_RUNS", "1"));
         for (String file : args) {
@@ -47,14 +43,15 @@ public final class VectorBench {
             System.out.printf("%s: %d features%n", stem, features);
             for (int run = 1; run <= runs; run++) {
                 // A new source_etag per run: the same parameters would return the finished job.
-                double geoetl = timeJob("{\"blob_name\": \"bench/" + name + "\", \"target_table\": \"geoetl_"
-                        + stem + "\", \"source_etag\": \"run-" + run + "\"}");
-                double ogr = run(List.of("ogr2ogr", "-f", "PostgreSQL", PG, path.toString(), "-nln", "ogr_" + stem,
-                        "-overwrite", "-t_srs", "EPSG:4326", "-nlt", "PROMOTE_TO_MULTI", "-lco", "GEOMETRY_NAME=geom",
-                        "--config", "PG_USE_COPY", "YES"));
+                double geoetl = SERVICE.timeJob("process_vector", "{\"blob_name\": \"bench/" + name
+                        + "\", \"target_table\": \"geoetl_" + stem + "\", \"source_etag\": \"run-" + run + "\"}");
+                double ogr = BenchService.timeCommand(List.of("ogr2ogr", "-f", "PostgreSQL", PG, path.toString(),
+                        "-nln", "ogr_" + stem, "-overwrite", "-t_srs", "EPSG:4326", "-nlt", "PROMOTE_TO_MULTI",
+                        "-lco", "GEOMETRY_NAME=geom", "--config", "PG_USE_COPY", "YES"));
                 // BENCH_SKIP_GEOPANDAS=1 for quick iterations: GeoPandas takes minutes.
                 double pandas = "1".equals(System.getenv("BENCH_SKIP_GEOPANDAS")) || run > 1 ? Double.NaN
-                        : run(List.of("/usr/bin/python3", "-c", "import geopandas, sqlalchemy, sys; "
+                        : BenchService.timeCommand(List.of("/usr/bin/python3", "-c",
+                                "import geopandas, sqlalchemy, sys; "
                                 + "engine = sqlalchemy.create_engine('postgresql://geoetl:geoetl@127.0.0.1/geoetl_bench'); "
                                 + "geopandas.read_file(sys.argv[1]).to_crs(4326).to_postgis('pandas_" + stem + "', engine, "
                                 + "if_exists='replace')", path.toString()));
@@ -73,36 +70,5 @@ public final class VectorBench {
                 System.out.printf("service JVM peak RSS: %s%n", line.substring(6).trim());
             }
         }
-    }
-
-    private static double timeJob(String body) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        String service = System.getenv("GEOETL_BENCH_URL");
-        long t0 = System.nanoTime();
-        String jobId = (String) Json.readMap(http.send(HttpRequest.newBuilder(URI.create(service
-                + "/api/jobs/submit/process_vector")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()).body())
-                .get("job_id");
-        while (true) {
-            Map<String, Object> status = Json.readMap(http.send(HttpRequest.newBuilder(URI.create(service
-                    + "/api/jobs/status/" + jobId)).build(), HttpResponse.BodyHandlers.ofString()).body());
-            Object value = status.get("status");
-            if (!"queued".equals(value) && !"processing".equals(value)) {
-                if (!"completed".equals(value)) {
-                    throw new IllegalStateException("process_vector ended " + value + ": " + status.get("error_details"));
-                }
-                return (System.nanoTime() - t0) / 1e9;
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private static double run(List<String> command) throws Exception {
-        long t0 = System.nanoTime();
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("failed: " + command.get(0));
-        }
-        return (System.nanoTime() - t0) / 1e9;
     }
 }
