@@ -20,15 +20,17 @@ import org.springframework.stereotype.Component;
 @Component
 class DeferredTasks {
 
-    /** Storage queues count visibility in whole seconds: a shorter delay would be none at all. */
-    private static final Duration SHORTEST_DELAY = Duration.ofSeconds(1);
-    /** Longest wait before a deferred task looks for a free slot again, however often it was deferred. */
-    private static final Duration LONGEST_DELAY = Duration.ofSeconds(5);
+    /** Longest wait, in seconds, before a deferred task looks for a free slot again, however often deferred. */
+    private static final long LONGEST_DELAY_SECONDS = 5;
 
     private final TaskRepository tasks;
     private final GeoetlMetrics metrics;
     private final long refreshNanos;
-    private final Duration longestDelay;
+    /**
+     * The longest delay here: a sixth of the lost-message time, at most five seconds and at least one
+     * (storage queues count visibility in whole seconds: a shorter delay would be none at all).
+     */
+    private final long longestDelaySeconds;
     private final Map<String, Long> refreshedAt = new ConcurrentHashMap<>();
 
     DeferredTasks(TaskRepository tasks, EngineProperties engine, GeoetlMetrics metrics) {
@@ -36,8 +38,7 @@ class DeferredTasks {
         this.metrics = metrics;
         Duration sixth = engine.lostMessageAfter().dividedBy(6);
         this.refreshNanos = sixth.toNanos();
-        this.longestDelay = sixth.compareTo(LONGEST_DELAY) > 0 ? LONGEST_DELAY
-                : sixth.compareTo(SHORTEST_DELAY) < 0 ? SHORTEST_DELAY : sixth.withNanos(0);
+        this.longestDelaySeconds = Math.max(1, Math.min(LONGEST_DELAY_SECONDS, sixth.toSeconds()));
     }
 
     /**
@@ -72,7 +73,7 @@ class DeferredTasks {
      * seconds.
      */
     Duration delay(long deliveries) {
-        long longest = Math.max(1, Math.min(Math.max(1, deliveries), longestDelay.toSeconds()));
+        long longest = Math.min(Math.max(1, deliveries), longestDelaySeconds);
         long shortest = (longest + 1) / 2;
         return Duration.ofSeconds(ThreadLocalRandom.current().nextLong(shortest, longest + 1));
     }
