@@ -25,12 +25,16 @@ import io.geoetl.error.PermanentTaskException;
 import io.geoetl.orchestration.Ids;
 
 /**
- * Builds STAC 1.0.0 documents (projection v2.0.0, raster v1.1.0, file v2.1.0) from GDAL metadata.
+ * Builds STAC 1.0.0 documents (projection v1.2.0, raster v1.1.0, file v2.1.0) from GDAL metadata.
  * No Java STAC library exists; documents are plain maps validated in tests against the official schemas.
+ *
+ * <p>Projection v1.2.0 rather than v2.0.0: v1.2.0 carries both {@code proj:epsg} and {@code proj:code},
+ * and GDAL's STACIT driver (3.6, Debian 12) reads only {@code proj:epsg}; v2.0.0 removed it, so clients
+ * of that generation could not mosaic geoetl's items at all.
  */
 public final class StacItems {
 
-    public static final String PROJECTION = "https://stac-extensions.github.io/projection/v2.0.0/schema.json";
+    public static final String PROJECTION = "https://stac-extensions.github.io/projection/v1.2.0/schema.json";
     public static final String RASTER = "https://stac-extensions.github.io/raster/v1.1.0/schema.json";
     public static final String FILE = "https://stac-extensions.github.io/file/v2.1.0/schema.json";
     private static final DateTimeFormatter TIFF_DATETIME = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
@@ -87,14 +91,22 @@ public final class StacItems {
         Map<String, Object> properties = new LinkedHashMap<>();
         datetime(properties, fileDatetime(info), ingestedAt);
         Map<String, Object> stac = (Map<String, Object>) info.getOrDefault("stac", Map.of());
-        Object epsg = stac.get("proj:epsg");
-        properties.put("proj:code", epsg == null ? null : "EPSG:" + epsg);
-        if (epsg == null && stac.get("proj:wkt2") != null) {
-            properties.put("proj:wkt2", stac.get("proj:wkt2"));
+        Integer epsg = stac.get("proj:epsg") instanceof Number code ? code.intValue() : null;
+        putProjectionCode(properties, epsg);
+        if (epsg == null) {
+            // No EPSG code: the CRS itself, so a client can still place the pixels.
+            if (stac.get("proj:wkt2") != null) {
+                properties.put("proj:wkt2", stac.get("proj:wkt2"));
+            } else if (stac.get("proj:projjson") != null) {
+                properties.put("proj:projjson", stac.get("proj:projjson"));
+            }
         }
         properties.put("proj:shape", List.of(size.get(1), size.get(0)));
         if (info.get("geoTransform") instanceof List<?> gt) {
-            properties.put("proj:transform", List.of(gt.get(1), gt.get(2), gt.get(0), gt.get(4), gt.get(5), gt.get(3)));
+            List<Double> transform = List.of(num(gt.get(1)), num(gt.get(2)), num(gt.get(0)), num(gt.get(4)),
+                    num(gt.get(5)), num(gt.get(3)));
+            properties.put("proj:transform", transform);
+            properties.put("proj:bbox", projectedBbox(transform, size.get(0).longValue(), size.get(1).longValue()));
         }
         List<Map<String, Object>> bands = new ArrayList<>();
         for (Map<String, Object> band : (List<Map<String, Object>>) info.getOrDefault("bands", List.of())) {
@@ -132,7 +144,10 @@ public final class StacItems {
         }
         Map<String, Object> properties = new LinkedHashMap<>();
         datetime(properties, null, ingestedAt);
-        properties.put("proj:code", code);
+        putProjectionCode(properties, epsgOf(code));
+        if (code != null && epsgOf(code) == null) {
+            properties.put("proj:code", code);
+        }
         properties.put("geoetl:layers", summaries);
         properties.put("geoetl:driver", info.get("driver"));
         Map<String, Object> footprint = Map.of("type", "Polygon", "coordinates", List.of(List.of(
@@ -140,6 +155,44 @@ public final class StacItems {
                 List.of(box[0], box[1]))));
         return item(collectionId, itemId, footprint, properties, asset(href, mediaType, file),
                 List.of(PROJECTION, FILE));
+    }
+
+    /**
+     * {@code proj:epsg} and {@code proj:code} of a CRS with this EPSG code; both null for a CRS without
+     * one (the projection extension's way of saying "look at proj:wkt2 or proj:projjson").
+     */
+    public static void putProjectionCode(Map<String, Object> properties, Integer epsg) {
+        properties.put("proj:epsg", epsg);
+        properties.put("proj:code", epsg == null ? null : "EPSG:" + epsg);
+    }
+
+    /** The EPSG number of an "EPSG:n" code, or null for any other authority or form. */
+    static Integer epsgOf(String code) {
+        if (code == null || !code.matches("(?i)EPSG:[0-9]{1,9}")) {
+            return null;
+        }
+        return Integer.valueOf(code.substring(5));
+    }
+
+    /**
+     * The bounds of the pixel grid in its own CRS, from the affine transform (proj:transform order
+     * a, b, c, d, e, f: x = a*col + b*row + c, y = d*col + e*row + f); all four corners count, so a
+     * rotated or south-up grid gets its true bounds.
+     */
+    static List<Double> projectedBbox(List<Double> t, long columns, long rows) {
+        double minX = Double.MAX_VALUE;
+        double minY = Double.MAX_VALUE;
+        double maxX = -Double.MAX_VALUE;
+        double maxY = -Double.MAX_VALUE;
+        for (long[] corner : new long[][] {{0, 0}, {columns, 0}, {0, rows}, {columns, rows}}) {
+            double x = t.get(0) * corner[0] + t.get(1) * corner[1] + t.get(2);
+            double y = t.get(3) * corner[0] + t.get(4) * corner[1] + t.get(5);
+            minX = Math.min(minX, x);
+            minY = Math.min(minY, y);
+            maxX = Math.max(maxX, x);
+            maxY = Math.max(maxY, y);
+        }
+        return List.of(minX, minY, maxX, maxY);
     }
 
     private static Map<String, Object> item(String collectionId, String itemId, Map<String, Object> geometry,

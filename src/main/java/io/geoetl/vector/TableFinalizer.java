@@ -275,7 +275,7 @@ class TableFinalizer {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("datetime", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         properties.put("geoetl:datetime_source", "ingest_time");
-        properties.put("proj:code", "EPSG:4326");
+        StacItems.putProjectionCode(properties, 4326);
         properties.put("geoetl:table", schema + "." + table);
         properties.put("geoetl:feature_count", summary.get("features"));
         properties.put("geoetl:geometry_type", prepared.get("geometry_type"));

@@ -2,13 +2,8 @@ package io.geoetl.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
-
-import io.geoetl.TestDatabases;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 /**
  * V007 fills the registry of outputs of an existing installation from its catalog: who owns each item
@@ -40,10 +35,7 @@ class RegistryBackfillIT {
                 "http://127.0.0.1:10000/devstoreaccount1/silver/_intermediate/abc/bad%C3.pgcopy.zst");
         item(before, "dems", "dem__elev", "{}", "http://127.0.0.1:10000/devstoreaccount1/bronze/dem/elev.tif");
 
-        upgrade();
-
-        JdbcTemplate after = new JdbcTemplate(new DriverManagerDataSource(TestDatabases.jdbcUrl("upgrade")
-                + "&currentSchema=geoetl,public", "geoetl", "geoetl"));
+        JdbcTemplate after = V005Database.upgrade();
         assertThat(after.queryForList("select target_kind || ' ' || target_name || ' ' || coalesce(source_container "
                 + "|| '/' || source_blob, '?') from output_target order by 1", String.class)).containsExactly(
                         "item dems/dem__elev ?",
@@ -69,14 +61,5 @@ class RegistryBackfillIT {
                 + "ST_MakeEnvelope(5, 49, 6, 50, 4326), now(), jsonb_build_object('properties', ?::jsonb, 'assets', "
                 + "jsonb_build_object('data', jsonb_build_object('href', ?::text))))", collection, itemId, properties,
                 href);
-    }
-
-    /** What the service does at start: the history moves into geoetl's schema, then Flyway migrates. */
-    private static void upgrade() {
-        DriverManagerDataSource dataSource = new DriverManagerDataSource(TestDatabases.jdbcUrl("upgrade"), "geoetl",
-                "geoetl");
-        SchemaPreparation.prepare(dataSource, "geoetl", "flyway_schema_history");
-        Flyway.configure().dataSource(dataSource).locations("filesystem:sql").defaultSchema("geoetl")
-                .schemas("geoetl").placeholders(Map.of("silver_container", "silver")).load().migrate();
     }
 }

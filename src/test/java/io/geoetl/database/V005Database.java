@@ -1,6 +1,7 @@
 package io.geoetl.database;
 
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 import io.geoetl.TestDatabases;
@@ -35,6 +36,20 @@ public final class V005Database {
         Flyway.configure().dataSource(TestDatabases.jdbcUrl("upgrade"), "geoetl", "geoetl")
                 .locations("filesystem:sql").target("5").load().migrate();
         return asBefore;
+    }
+
+    /**
+     * What the service does at start: the history moves into geoetl's schema, then Flyway migrates to
+     * the newest version. Returns a connection that finds geoetl's tables first, as the service does.
+     */
+    public static JdbcTemplate upgrade() {
+        DriverManagerDataSource dataSource = new DriverManagerDataSource(TestDatabases.jdbcUrl("upgrade"), "geoetl",
+                "geoetl");
+        SchemaPreparation.prepare(dataSource, "geoetl", "flyway_schema_history");
+        Flyway.configure().dataSource(dataSource).locations("filesystem:sql").defaultSchema("geoetl")
+                .schemas("geoetl").placeholders(Map.of("silver_container", "silver")).load().migrate();
+        return new JdbcTemplate(new DriverManagerDataSource(TestDatabases.jdbcUrl("upgrade")
+                + "&currentSchema=geoetl,public", "geoetl", "geoetl"));
     }
 
     /** Where each of geoetl's tables is, as schema.table; a table in two schemas shows twice. */
