@@ -8,9 +8,27 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The STAC catalog and API.
  *
  * @param publicUrl   base URL clients reach the API at (links); empty: taken from each request's Host
- * @param signAssets  hand out time-limited SAS links for asset hrefs (private containers)
+ * @param assetLinks  what asset hrefs point at when served (see {@link AssetLinks}); unset: {@code api},
+ *                    or {@code signed} where the older switch {@code signAssets} is on
+ * @param signAssets  the older switch for signed links, kept so existing deployments keep their links
  * @param sasValidity how long a signed asset link stays valid
  */
 @ConfigurationProperties(prefix = "geoetl.stac")
-public record StacProperties(String publicUrl, boolean signAssets, Duration sasValidity) {
+public record StacProperties(String publicUrl, AssetLinks assetLinks, boolean signAssets, Duration sasValidity) {
+
+    /** Where a catalog reader is sent for an asset's bytes. */
+    public enum AssetLinks {
+        /** to the API, which streams the blob (HEAD, one Range per GET); works where the reader reaches the API */
+        API,
+        /** straight to the blob, with a time-limited read-only SAS: readers need no route to the API */
+        SIGNED,
+        /** the blob's URL as stored, unsigned: for a container readers can reach with their own access */
+        STORED
+    }
+
+    public StacProperties {
+        if (assetLinks == null) {
+            assetLinks = signAssets ? AssetLinks.SIGNED : AssetLinks.API;
+        }
+    }
 }

@@ -39,12 +39,12 @@ public class StacApi {
 
     private final StacRepository repository;
     private final StacProperties properties;
-    private final AssetSigner signer;
+    private final AssetHrefs hrefs;
 
-    public StacApi(StacRepository repository, StacProperties properties, AssetSigner signer) {
+    StacApi(StacRepository repository, StacProperties properties, AssetHrefs hrefs) {
         this.repository = repository;
         this.properties = properties;
-        this.signer = signer;
+        this.hrefs = hrefs;
     }
 
     public ApiResponse landing(@Header("Host") String host) {
@@ -207,8 +207,8 @@ public class StacApi {
         String self = base + "/collections/" + collection + "/items/" + item.get("id");
         item.put("links", List.of(link("self", self, GEOJSON), link("parent", base + "/collections/" + collection,
                 JSON), link("collection", base + "/collections/" + collection, JSON), link("root", base, JSON)));
-        if (properties.signAssets() && item.get("assets") instanceof Map<?, ?> assets) {
-            item.put("assets", signer.sign(assets));
+        if (item.get("assets") instanceof Map<?, ?> assets) {
+            item.put("assets", hrefs.present(assets, self + "/assets"));
         }
         return item;
     }
@@ -218,6 +218,9 @@ public class StacApi {
         String self = base + "/collections/" + collection.get("id");
         collection.put("links", List.of(link("self", self, JSON), link("root", base, JSON),
                 link("parent", base, JSON), link("items", self + "/items", GEOJSON)));
+        if (collection.get("assets") instanceof Map<?, ?> assets) {
+            collection.put("assets", hrefs.present(assets, self + "/assets"));
+        }
         return collection;
     }
 

@@ -3,6 +3,7 @@ package io.geoetl.raster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,12 +21,22 @@ public final class RasterChecks {
 
     /** Full-resolution checksums of every band, as gdalinfo -checksum prints them. */
     public static List<String> checksums(Path file) throws Exception {
-        return gdalinfoLines(file, "-checksum").stream().filter(line -> line.contains("Checksum=")).toList();
+        return checksums(file.toString());
+    }
+
+    /** The same for any dataset name GDAL opens: a /vsicurl/ URL, a STACIT: query. */
+    public static List<String> checksums(String dataset) throws Exception {
+        return gdalinfoLines(dataset, "-checksum").stream().filter(line -> line.contains("Checksum=")).toList();
     }
 
     /** Size, pixel size and origin, as gdalinfo prints them. */
     public static List<String> size(Path file) throws Exception {
-        return gdalinfoLines(file).stream().filter(line -> line.startsWith("Size is") || line.startsWith("Pixel Size")
+        return size(file.toString());
+    }
+
+    /** The same for any dataset name GDAL opens. */
+    public static List<String> size(String dataset) throws Exception {
+        return gdalinfoLines(dataset).stream().filter(line -> line.startsWith("Size is") || line.startsWith("Pixel Size")
                 || line.startsWith("Origin")).toList();
     }
 
@@ -40,10 +51,35 @@ public final class RasterChecks {
         return validator.exitValue() == 0 ? List.of() : output.stream().filter(line -> !line.isBlank()).toList();
     }
 
-    private static List<String> gdalinfoLines(Path file, String... options) throws Exception {
+    /**
+     * Every pixel of every band, as raw bytes in band order (gdal_translate to ENVI): two datasets with the
+     * same bytes here and the same {@link #size} have the same pixels, not just the same checksums.
+     */
+    public static byte[] pixels(String dataset, String... options) throws Exception {
+        Path folder = Files.createTempDirectory("pixels");
+        Path raw = folder.resolve("pixels.img");
+        List<String> command = new ArrayList<>(List.of("gdal_translate", "-q", "-of", "ENVI"));
+        command.addAll(List.of(options));
+        command.addAll(List.of(dataset, raw.toString()));
+        Process translate = start(command);
+        List<String> output = output(translate);
+        assertThat(translate.exitValue()).as(String.join("\n", output)).isZero();
+        try {
+            return Files.readAllBytes(raw);
+        } finally {
+            try (var files = Files.list(folder)) {
+                for (Path file : files.toList()) {
+                    Files.delete(file);
+                }
+            }
+            Files.delete(folder);
+        }
+    }
+
+    private static List<String> gdalinfoLines(String dataset, String... options) throws Exception {
         List<String> command = new ArrayList<>(List.of("gdalinfo"));
         command.addAll(List.of(options));
-        command.add(file.toString());
+        command.add(dataset);
         Process gdalinfo = start(command);
         List<String> output = output(gdalinfo);
         // A file gdalinfo cannot open has no checksums: two such files must not compare equal.

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +16,22 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.IntegrationTest;
 import io.geoetl.catalog.Samples;
+import io.geoetl.config.StacProperties;
+import io.geoetl.config.StacProperties.AssetLinks;
 import io.geoetl.storage.BlobStore;
+import io.geoetl.workflow.AllowedPlaces;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
-/** Signed asset links let a client without credentials read a private container, for a limited time. */
-class AssetSignerIT extends IntegrationTest {
+/**
+ * Asset hrefs as readers get them: signed links let a client without credentials read a private
+ * container for a limited time; links to the API name the asset, not the blob; either way only the input
+ * containers and silver are handed out.
+ */
+class AssetHrefsIT extends IntegrationTest {
 
     @Autowired
-    AssetSigner signer;
+    AllowedPlaces places;
 
     @Autowired
     BlobStore blobs;
@@ -38,7 +46,8 @@ class AssetSignerIT extends IntegrationTest {
         Samples.upload(blobService.getBlobContainerClient("silver"), name, Samples.ELEV);
         String plain = blobs.url("silver", name);
 
-        Map<String, Object> signed = signer.sign(Map.of("data", Map.of("href", plain, "type", "image/tiff")));
+        Map<String, Object> signed = hrefs(AssetLinks.SIGNED).present(Map.of("data", Map.of("href", plain, "type",
+                "image/tiff")), "http://api/unused");
         String href = (String) ((Map<String, Object>) signed.get("data")).get("href");
 
         assertThat(href).startsWith(plain + "?").contains("sig=").contains("se=");
@@ -53,7 +62,7 @@ class AssetSignerIT extends IntegrationTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void onlyHrefsInTheInputContainersAndSilverAreSigned() {
+    void onlyHrefsInTheInputContainersAndSilverAreSignedOrServedByTheApi() {
         BlobContainerClient unlisted = blobService.getBlobContainerClient("unlisted-" + UUID.randomUUID()
                 .toString().substring(0, 8));
         unlisted.createIfNotExists();
@@ -65,16 +74,28 @@ class AssetSignerIT extends IntegrationTest {
                 assets.put(container, Map.of("href", blobs.url(container, name)));
             }
 
-            Map<String, Object> signed = signer.sign(assets);
+            Map<String, Object> signed = hrefs(AssetLinks.SIGNED).present(assets, "http://api/unused");
+            Map<String, Object> served = hrefs(AssetLinks.API).present(assets, "http://api/c/items/i/assets");
+            Map<String, Object> stored = hrefs(AssetLinks.STORED).present(assets, "http://api/c/items/i/assets");
 
             for (String container : List.of("bronze", "landing", "silver")) {
                 assertThat((String) ((Map<String, Object>) signed.get(container)).get("href")).as(container)
                         .startsWith(blobs.url(container, name) + "?").contains("sig=");
+                assertThat((String) ((Map<String, Object>) served.get(container)).get("href")).as(container)
+                        .isEqualTo("http://api/c/items/i/assets/" + container);
+                assertThat((String) ((Map<String, Object>) stored.get(container)).get("href")).as(container)
+                        .isEqualTo(blobs.url(container, name));
             }
-            assertThat(((Map<String, Object>) signed.get(unlisted.getBlobContainerName())).get("href"))
-                    .isEqualTo(blobs.url(unlisted.getBlobContainerName(), name));
+            for (Map<String, Object> presented : List.of(signed, served, stored)) {
+                assertThat(((Map<String, Object>) presented.get(unlisted.getBlobContainerName())).get("href"))
+                        .isEqualTo(blobs.url(unlisted.getBlobContainerName(), name));
+            }
         } finally {
             unlisted.deleteIfExists();
         }
+    }
+
+    private AssetHrefs hrefs(AssetLinks links) {
+        return new AssetHrefs(blobs, new StacProperties(null, links, false, Duration.ofHours(1)), places);
     }
 }
