@@ -7,15 +7,23 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.IntegrationTest;
 import io.geoetl.access.RestEndpoints.Endpoint;
+import io.geoetl.catalog.Samples;
+import io.geoetl.catalog.StacItems;
+import io.geoetl.stac.StacRepository;
+import io.geoetl.storage.BlobStore;
 import org.apache.camel.CamelContext;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -35,7 +43,10 @@ class ProtectedApiIT extends IntegrationTest {
 
     static final String KEY = "protected-api-test-key";
 
-    /** Needs the key: changes state, debugs, or returns job parameters, results or errors. */
+    /**
+     * Needs the key: changes state, debugs, returns job parameters, results or errors, or the data itself
+     * (asset bytes; the catalog that describes them stays open).
+     */
     private static final List<Endpoint> KEY_NEEDED = List.of(
             new Endpoint("POST", "/api/jobs/submit/{job_type}"),
             new Endpoint("POST", "/api/jobs/{job_id}/cancel"),
@@ -51,7 +62,10 @@ class ProtectedApiIT extends IntegrationTest {
             new Endpoint("GET", "/actuator"),
             new Endpoint("GET", "/actuator/prometheus"),
             new Endpoint("GET", "/actuator/metrics"),
-            new Endpoint("GET", "/actuator/info"));
+            new Endpoint("GET", "/actuator/info"),
+            // Served by a controller (StacAssets), not the REST DSL: listed here by hand.
+            new Endpoint("GET", "/api/stac/collections/{collection_id}/items/{item_id}/assets/{asset_key}"),
+            new Endpoint("GET", "/api/stac/collections/{collection_id}/assets/{asset_key}"));
 
     /** Open: probes, the API's own description, and the STAC catalog (read by catalog clients). */
     private static final List<Endpoint> OPEN = List.of(
@@ -72,6 +86,15 @@ class ProtectedApiIT extends IntegrationTest {
 
     @Autowired
     CamelContext camel;
+
+    @Autowired
+    BlobServiceClient blobService;
+
+    @Autowired
+    BlobStore blobs;
+
+    @Autowired
+    StacRepository stac;
 
     static Stream<Endpoint> keyNeeded() {
         return KEY_NEEDED.stream();
@@ -148,6 +171,35 @@ class ProtectedApiIT extends IntegrationTest {
         assertThat(get(status).status()).isEqualTo(401);
         assertThat(send(HttpRequest.newBuilder(uri(status)).header("X-API-Key", KEY).GET()).body())
                 .containsEntry("job_id", submitted.body().get("job_id"));
+    }
+
+    @Test
+    void gdalReadsAnAssetWithTheKeyInGdalHttpHeadersAndIsRefusedWithoutIt() throws Exception {
+        String collection = unique("keyed").replace("_", "-");
+        String blob = collection + "/elev.tif";
+        Samples.upload(blobService.getBlobContainerClient("silver"), blob, Samples.ELEV);
+        stac.ensureCollection(collection, StacItems.collection(collection, "protected assets"));
+        stac.upsertItem(collection, Map.of("type", "Feature", "id", "elev", "collection", collection,
+                "geometry", Map.of("type", "Point", "coordinates", List.of(6, 50)),
+                "properties", Map.of("datetime", "2024-01-01T00:00:00Z"),
+                "assets", Map.of("data", Map.of("href", blobs.url("silver", blob), "type", "image/tiff"))));
+        String href = "/vsicurl/" + uri("/api/stac/collections/" + collection + "/items/elev/assets/data");
+
+        assertThat(gdalinfo(href, "X-API-Key: " + KEY)).contains("Size is 95, 90");
+        assertThat(gdalinfo(href, null)).contains("401");
+    }
+
+    /** gdalinfo's output for a dataset, sending {@code header} with every HTTP request when given. */
+    private static String gdalinfo(String dataset, String header) throws Exception {
+        List<String> command = new ArrayList<>(List.of("gdalinfo"));
+        if (header != null) {
+            command.addAll(List.of("--config", "GDAL_HTTP_HEADERS", header));
+        }
+        command.add(dataset);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return output;
     }
 
     @Test
