@@ -27,7 +27,12 @@ final class EndpointAccess {
             read("/api/stac/collections"), read("/api/stac/collections/{collection_id}"),
             read("/api/stac/collections/{collection_id}/items"),
             read("/api/stac/collections/{collection_id}/items/{item_id}"), read("/api/stac/search"),
-            new Open(Set.of("POST"), template("/api/stac/search")));
+            new Open(Set.of("POST"), template("/api/stac/search")),
+            // OGC API Features reads follow the STAC reads: their clients (GDAL's OAPIF driver, QGIS) are catalog
+            // readers too, and the features are the rows of the tables the STAC items already describe.
+            read("/api/features"), read("/api/features/conformance"), read("/api/features/collections"),
+            read("/api/features/collections/{collection_id}"), read("/api/features/collections/{collection_id}/items"),
+            read("/api/features/collections/{collection_id}/items/{feature_id}"));
 
     private EndpointAccess() {
     }

@@ -11,7 +11,9 @@ class EndpointAccessTest {
     @ParameterizedTest
     @CsvSource({"GET,/api/health", "HEAD,/api/health", "GET,/actuator/health", "GET,/actuator/health/liveness",
             "GET,/api/openapi.json", "GET,/api/jobs/types", "GET,/api/stac", "GET,/api/stac/",
-            "GET,/api/stac/collections/dems/items/elev", "GET,/api/stac/search", "POST,/api/stac/search"})
+            "GET,/api/stac/collections/dems/items/elev", "GET,/api/stac/search", "POST,/api/stac/search",
+            "GET,/api/features", "GET,/api/features/collections/geo.roads/items",
+            "GET,/api/features/collections/geo.roads/items/7"})
     void probesTheApiDescriptionAndTheCatalogAreOpen(String method, String path) {
         assertThat(EndpointAccess.open(method, path)).isTrue();
     }
@@ -27,7 +29,7 @@ class EndpointAccessTest {
     @ParameterizedTest
     @CsvSource({"GET,/api/something-new", "DELETE,/api/stac/search", "PUT,/api/health", "GET,/api/health/",
             "GET,/api/stac/collections/a/items/b/c", "GET,/api/stac/collections//items", "GET,/",
-            "OPTIONS,/api/health"})
+            "OPTIONS,/api/health", "POST,/api/features/collections", "GET,/api/features/collections/a/items/1/x"})
     void anythingNotListedNeedsTheKey(String method, String path) {
         assertThat(EndpointAccess.open(method, path)).isFalse();
     }

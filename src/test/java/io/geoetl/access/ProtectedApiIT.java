@@ -53,7 +53,7 @@ class ProtectedApiIT extends IntegrationTest {
             new Endpoint("GET", "/actuator/metrics"),
             new Endpoint("GET", "/actuator/info"));
 
-    /** Open: probes, the API's own description, and the STAC catalog (read by catalog clients). */
+    /** Open: probes, the API's own description, the STAC catalog and the features (read by catalog clients). */
     private static final List<Endpoint> OPEN = List.of(
             new Endpoint("GET", "/api/health"),
             new Endpoint("GET", "/actuator/health"),
@@ -68,7 +68,13 @@ class ProtectedApiIT extends IntegrationTest {
             new Endpoint("GET", "/api/stac/collections/{collection_id}/items/{item_id}"),
             new Endpoint("GET", "/api/stac/search"),
             new Endpoint("POST", "/api/stac/search"),
-            new Endpoint("GET", "/api/stac/queryables"));
+            new Endpoint("GET", "/api/stac/queryables"),
+            new Endpoint("GET", "/api/features"),
+            new Endpoint("GET", "/api/features/conformance"),
+            new Endpoint("GET", "/api/features/collections"),
+            new Endpoint("GET", "/api/features/collections/{collection_id}"),
+            new Endpoint("GET", "/api/features/collections/{collection_id}/items"),
+            new Endpoint("GET", "/api/features/collections/{collection_id}/items/{feature_id}"));
 
     @Autowired
     CamelContext camel;
