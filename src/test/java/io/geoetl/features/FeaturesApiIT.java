@@ -44,7 +44,8 @@ class FeaturesApiIT extends IntegrationTest {
         Path out = Files.createDirectories(Path.of("target", "features-it")).resolve(id + ".geojson");
         Files.deleteIfExists(out);
 
-        String log = run("ogr2ogr", "-f", "GeoJSON", out.toString(), "OAPIF:" + uri("/api/features"), id);
+        String log = run("ogr2ogr", "-oo", "PAGE_SIZE=7", "-f", "GeoJSON", out.toString(),
+                "OAPIF:" + uri("/api/features"), id);
 
         Map<String, Object> written = Json.readMap(Files.readString(out, StandardCharsets.UTF_8));
         List<Map<String, Object>> features = (List<Map<String, Object>>) written.get("features");
