@@ -81,7 +81,7 @@ public class FeaturesApi {
         FeatureRows.Page page = rows.page(table, query);
         List<Map<String, Object>> features = page.rows().stream().map(row -> feature(row, null)).toList();
         List<Map<String, Object>> links = new ArrayList<>(List.of(
-                link("self", self + "?" + selfQuery(query), GEOJSON, "This page"),
+                link("self", self + "?" + query.selfQuery(), GEOJSON, "This page"),
                 link("collection", collectionUrl, JSON, table.id())));
         if (page.more()) {
             long last = page.rows().get(page.rows().size() - 1).fid();
@@ -162,12 +162,6 @@ public class FeaturesApi {
 
     private FeatureTable require(String collectionId) {
         return tables.find(collectionId).orElseThrow(() -> new NotFoundException("collection", collectionId));
-    }
-
-    private static String selfQuery(ItemsQuery query) {
-        String next = query.nextQuery(0);
-        String withoutAfter = next.substring(0, next.lastIndexOf("&after="));
-        return query.after() == null ? withoutAfter : withoutAfter + "&after=" + query.after();
     }
 
     private String base(String host) {

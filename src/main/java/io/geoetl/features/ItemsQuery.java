@@ -22,14 +22,23 @@ record ItemsQuery(int limit, double[] bbox, Long after) {
                 after(text(parameters, "after")));
     }
 
+    /** The query string of this page (its self link). */
+    String selfQuery() {
+        return query(after);
+    }
+
     /** The query string of the page after the one that ended at {@code lastFid}. */
     String nextQuery(long lastFid) {
+        return query(lastFid);
+    }
+
+    private String query(Long afterFid) {
         StringBuilder query = new StringBuilder("limit=" + limit);
         if (bbox != null) {
             query.append("&bbox=").append(bbox[0]).append(',').append(bbox[1]).append(',').append(bbox[2])
                     .append(',').append(bbox[3]);
         }
-        return query.append("&after=").append(lastFid).toString();
+        return afterFid == null ? query.toString() : query.append("&after=").append(afterFid).toString();
     }
 
     private static String text(Map<String, Object> parameters, String name) {

@@ -16,6 +16,7 @@ import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.IntegrationTest;
 import io.geoetl.catalog.Samples;
 import io.geoetl.orchestration.Json;
+import io.geoetl.stac.StacValidator;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -122,7 +123,7 @@ class FeaturesApiIT extends IntegrationTest {
 
     @Test
     @SuppressWarnings("unchecked")
-    void landingConformanceCollectionAndOneFeatureDescribeTheTable() {
+    void landingConformanceCollectionAndOneFeatureDescribeTheTable() throws Exception {
         String id = loaded();
 
         Map<String, Object> landing = get("/api/features").body();
@@ -158,6 +159,7 @@ class FeaturesApiIT extends IntegrationTest {
         assertThat(((List<Map<String, Object>>) item.get("links")).stream()
                 .filter(link -> "related".equals(link.get("rel"))).map(link -> (String) link.get("href")))
                 .containsExactly(uri("/api/features/collections/" + id + "/items").toString());
+        StacValidator.assertValid(List.of(item));
     }
 
     @Test

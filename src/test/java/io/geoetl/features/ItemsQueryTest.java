@@ -26,6 +26,8 @@ class ItemsQueryTest {
         ItemsQuery query = ItemsQuery.parse(Map.of("limit", "25", "bbox", " -80, 35,-78.5,36 ", "after", "40"));
 
         assertThat(query.nextQuery(65)).isEqualTo("limit=25&bbox=-80.0,35.0,-78.5,36.0&after=65");
+        assertThat(query.selfQuery()).isEqualTo("limit=25&bbox=-80.0,35.0,-78.5,36.0&after=40");
+        assertThat(ItemsQuery.parse(Map.of()).selfQuery()).isEqualTo("limit=10");
     }
 
     @Test
