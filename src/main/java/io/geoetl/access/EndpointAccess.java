@@ -27,7 +27,12 @@ final class EndpointAccess {
             read("/api/stac/collections"), read("/api/stac/collections/{collection_id}"),
             read("/api/stac/collections/{collection_id}/items"),
             read("/api/stac/collections/{collection_id}/items/{item_id}"), read("/api/stac/search"),
-            new Open(Set.of("POST"), template("/api/stac/search")));
+            new Open(Set.of("POST"), template("/api/stac/search")),
+            // What the OGC API Features endpoint serves, for the same catalog readers (GDAL's OAPIF driver, QGIS):
+            // which tables there are and their extents. The rows themselves are data, like asset bytes: with a
+            // key set they need it (GDAL sends it with GDAL_HTTP_HEADERS).
+            read("/api/features"), read("/api/features/conformance"), read("/api/features/collections"),
+            read("/api/features/collections/{collection_id}"));
 
     private EndpointAccess() {
     }

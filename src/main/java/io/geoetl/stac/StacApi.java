@@ -11,6 +11,7 @@ import io.geoetl.api.ApiResponse;
 import io.geoetl.config.StacProperties;
 import io.geoetl.error.BadRequestException;
 import io.geoetl.error.NotFoundException;
+import io.geoetl.features.FeaturesApi;
 import io.geoetl.orchestration.Json;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -205,8 +206,11 @@ public class StacApi {
         Map<String, Object> item = new LinkedHashMap<>(stored);
         String collection = (String) item.get("collection");
         String self = base + "/collections/" + collection + "/items/" + item.get("id");
-        item.put("links", List.of(link("self", self, GEOJSON), link("parent", base + "/collections/" + collection,
-                JSON), link("collection", base + "/collections/" + collection, JSON), link("root", base, JSON)));
+        List<Map<String, Object>> links = new ArrayList<>(List.of(link("self", self, GEOJSON), link("parent", base
+                + "/collections/" + collection, JSON), link("collection", base + "/collections/" + collection, JSON),
+                link("root", base, JSON)));
+        links.addAll(FeaturesApi.stacItemLinks(item, base));
+        item.put("links", links);
         if (item.get("assets") instanceof Map<?, ?> assets) {
             item.put("assets", hrefs.present(assets, self + "/assets"));
         }

@@ -11,7 +11,8 @@ class EndpointAccessTest {
     @ParameterizedTest
     @CsvSource({"GET,/api/health", "HEAD,/api/health", "GET,/actuator/health", "GET,/actuator/health/liveness",
             "GET,/api/openapi.json", "GET,/api/jobs/types", "GET,/api/stac", "GET,/api/stac/",
-            "GET,/api/stac/collections/dems/items/elev", "GET,/api/stac/search", "POST,/api/stac/search"})
+            "GET,/api/stac/collections/dems/items/elev", "GET,/api/stac/search", "POST,/api/stac/search",
+            "GET,/api/features", "GET,/api/features/collections", "GET,/api/features/collections/geo.roads"})
     void probesTheApiDescriptionAndTheCatalogAreOpen(String method, String path) {
         assertThat(EndpointAccess.open(method, path)).isTrue();
     }
@@ -19,15 +20,17 @@ class EndpointAccessTest {
     @ParameterizedTest
     @CsvSource({"GET,/api/jobs/status/abc", "GET,/api/jobs", "GET,/api/db/tasks/abc", "GET,/api/ingest/history",
             "GET,/api/debug/stuck-jobs", "POST,/api/jobs/submit/hello_world", "POST,/api/jobs/abc/cancel",
-            "GET,/actuator/prometheus", "GET,/actuator", "GET,/actuator/metrics"})
-    void jobsDebugAndMetricsNeedTheKey(String method, String path) {
+            "GET,/actuator/prometheus", "GET,/actuator", "GET,/actuator/metrics",
+            "GET,/api/stac/collections/dems/items/elev/assets/data", "HEAD,/api/stac/collections/dems/assets/thumbnail",
+            "GET,/api/features/collections/geo.roads/items", "GET,/api/features/collections/geo.roads/items/7"})
+    void jobsDebugMetricsAndTheDataItselfNeedTheKey(String method, String path) {
         assertThat(EndpointAccess.open(method, path)).isFalse();
     }
 
     @ParameterizedTest
     @CsvSource({"GET,/api/something-new", "DELETE,/api/stac/search", "PUT,/api/health", "GET,/api/health/",
             "GET,/api/stac/collections/a/items/b/c", "GET,/api/stac/collections//items", "GET,/",
-            "OPTIONS,/api/health"})
+            "OPTIONS,/api/health", "POST,/api/features/collections", "GET,/api/features/collections/a/items/1/x"})
     void anythingNotListedNeedsTheKey(String method, String path) {
         assertThat(EndpointAccess.open(method, path)).isFalse();
     }

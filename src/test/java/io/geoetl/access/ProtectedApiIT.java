@@ -65,9 +65,11 @@ class ProtectedApiIT extends IntegrationTest {
             new Endpoint("GET", "/actuator/info"),
             // Served by a controller (StacAssets), not the REST DSL: listed here by hand.
             new Endpoint("GET", "/api/stac/collections/{collection_id}/items/{item_id}/assets/{asset_key}"),
-            new Endpoint("GET", "/api/stac/collections/{collection_id}/assets/{asset_key}"));
+            new Endpoint("GET", "/api/stac/collections/{collection_id}/assets/{asset_key}"),
+            new Endpoint("GET", "/api/features/collections/{collection_id}/items"),
+            new Endpoint("GET", "/api/features/collections/{collection_id}/items/{feature_id}"));
 
-    /** Open: probes, the API's own description, and the STAC catalog (read by catalog clients). */
+    /** Open: probes, the API's own description, the STAC catalog and the features' collections (for catalog clients). */
     private static final List<Endpoint> OPEN = List.of(
             new Endpoint("GET", "/api/health"),
             new Endpoint("GET", "/actuator/health"),
@@ -82,7 +84,11 @@ class ProtectedApiIT extends IntegrationTest {
             new Endpoint("GET", "/api/stac/collections/{collection_id}/items/{item_id}"),
             new Endpoint("GET", "/api/stac/search"),
             new Endpoint("POST", "/api/stac/search"),
-            new Endpoint("GET", "/api/stac/queryables"));
+            new Endpoint("GET", "/api/stac/queryables"),
+            new Endpoint("GET", "/api/features"),
+            new Endpoint("GET", "/api/features/conformance"),
+            new Endpoint("GET", "/api/features/collections"),
+            new Endpoint("GET", "/api/features/collections/{collection_id}"));
 
     @Autowired
     CamelContext camel;

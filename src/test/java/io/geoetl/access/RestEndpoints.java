@@ -27,7 +27,8 @@ final class RestEndpoints {
         String samplePath() {
             return path.replace("{job_type}", "no_such_job").replace("{job_id}", "0".repeat(64))
                     .replace("{task_id}", "no-such-task").replace("{collection_id}", "no-such-collection")
-                    .replace("{item_id}", "no-such-item").replace("{asset_key}", "no-such-asset");
+                    .replace("{item_id}", "no-such-item").replace("{asset_key}", "no-such-asset")
+                    .replace("{feature_id}", "0");
         }
     }
 
