@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geoetl.TestDatabases;
 import io.geoetl.process.ReadmeTour.Command;
 import io.geoetl.process.TourShell.Answer;
+import io.geoetl.raster.RasterChecks;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,6 +47,7 @@ class ReadmeTourIT {
     private String helloJob;
     private JsonNode firstPage;
     private String failingJob;
+    private String ingestedCog;
 
     /** What one tour command must show, given its answer; it may run the command again to poll. */
     private interface Check {
@@ -78,6 +80,8 @@ class ReadmeTourIT {
                 expect("/api/stac/search?collections=dems", this::findsTheDemItem),
                 expect("/api/jobs/submit/process_vector", this::loadsTheCountiesTable),
                 expect("/items/geo.nc_counties", this::servesTheTablesItem),
+                expect("STACIT:", this::gdalReadsTheDemsCogThroughTheCatalog),
+                expect("OAPIF:", this::ogrReadsTheTableThroughTheFeaturesApi),
                 expect("-d '{\"n\": \"x\"}'", this::refusesBadInputNamingTheField),
                 expect("/api/jobs/submit/nope", this::refusesAnUnknownJobTypeListingTheKnownOnes),
                 expect("/api/jobs/status/nope", this::answersNotFoundForAnUnknownJob));
@@ -241,6 +245,7 @@ class ReadmeTourIT {
         byte[] cogBytes = container("silver").getBlobClient(cog.substring(cog.indexOf("/silver/") + 8))
                 .downloadContent().toBytes();
         assertThat(new String(cogBytes, 0, 4, StandardCharsets.ISO_8859_1)).as("TIFF signature").isEqualTo("II*\0");
+        ingestedCog = cog.substring(cog.indexOf("/silver/") + 8);
         assertThat(awaitJobEnd(vector.path("job_id").asText()).path("status").asText())
                 .as("auto-ingest's process_vector job").isEqualTo("completed");
         assertThat(jdbc.queryForObject("select count(*) from geo.counties", Integer.class)).isEqualTo(100);
@@ -257,7 +262,9 @@ class ReadmeTourIT {
         JsonNode item = features.get(0);
         assertThat(item.path("collection").asText()).isEqualTo("dems");
         assertThat(item.path("id").asText()).isEqualTo("dem__elev");
-        assertThat(item.path("assets").path("data").path("href").asText()).endsWith("/bronze/dem/elev.tif");
+        // The asset link is the API's, which streams bronze/dem/elev.tif (the blob itself is private).
+        assertThat(item.path("assets").path("data").path("href").asText())
+                .endsWith("/api/stac/collections/dems/items/dem__elev/assets/data");
     }
 
     private void loadsTheCountiesTable(TourShell shell, Answer answer) throws IOException {
@@ -279,6 +286,25 @@ class ReadmeTourIT {
         assertThat(item.path("id").asText()).isEqualTo("geo.nc_counties");
         assertThat(item.path("collection").asText()).isEqualTo("vectors");
         assertThat(item.path("properties").path("geoetl:feature_count").asInt()).isEqualTo(100);
+    }
+
+    private void gdalReadsTheDemsCogThroughTheCatalog(TourShell shell, Answer answer) throws Exception {
+        Path cog = Files.createTempFile("tour-cog", ".tif");
+        try {
+            container("silver").getBlobClient(ingestedCog).downloadToFile(cog.toString(), true);
+            assertThat(RasterChecks.pixels("/tmp/geoetl-elev.tif")).isEqualTo(RasterChecks.pixels(cog.toString()));
+            assertThat(RasterChecks.size("/tmp/geoetl-elev.tif").get(0)).isEqualTo(RasterChecks.size(cog).get(0));
+        } finally {
+            Files.deleteIfExists(cog);
+        }
+    }
+
+    private void ogrReadsTheTableThroughTheFeaturesApi(TourShell shell, Answer answer) throws Exception {
+        Process ogrinfo = new ProcessBuilder("ogrinfo", "-ro", "-so", "-al", "/tmp/geoetl-counties.gpkg")
+                .redirectErrorStream(true).start();
+        String summary = new String(ogrinfo.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ogrinfo.waitFor()).as(summary).isZero();
+        assertThat(summary).contains("Feature Count: 100", "Geometry: Multi Polygon");
     }
 
     private void refusesBadInputNamingTheField(TourShell shell, Answer answer) {
