@@ -117,11 +117,17 @@ class ContainerJobsIT extends IntegrationTest {
 
         Map<String, Object> elev = luxembourg.get(0);
         Map<String, Object> properties = (Map<String, Object>) elev.get("properties");
-        assertThat(properties).containsEntry("proj:code", "EPSG:4326").containsEntry("proj:shape", List.of(90, 95))
+        assertThat(properties).containsEntry("proj:code", "EPSG:4326").containsEntry("proj:epsg", 4326)
+                .containsEntry("proj:shape", List.of(90, 95))
                 .containsEntry("geoetl:datetime_source", "ingest_time");
         Map<String, Object> asset = (Map<String, Object>) ((Map<String, Object>) elev.get("assets")).get("data");
         assertThat(((Number) asset.get("file:size")).longValue()).isEqualTo(Files.size(Samples.ELEV));
-        assertThat((String) asset.get("href")).endsWith("/bronze/" + prefix + "dem/elev.tif");
+        // Stored: the blob's own URL; served: the API's link to its bytes.
+        assertThat(jdbc.queryForObject("select document -> 'assets' -> 'data' ->> 'href' from stac_item where "
+                + "collection_id = ? and item_id = ?", String.class, collection, elev.get("id")))
+                .endsWith("/bronze/" + prefix + "dem/elev.tif");
+        assertThat((String) asset.get("href")).endsWith("/api/stac/collections/" + collection + "/items/"
+                + elev.get("id") + "/assets/data");
         List<Map<String, Object>> bands = (List<Map<String, Object>>) asset.get("raster:bands");
         assertThat(bands.get(0)).containsEntry("data_type", "int16");
         assertThat((Map<String, Object>) bands.get(0).get("statistics")).containsEntry("minimum", 141.0)
