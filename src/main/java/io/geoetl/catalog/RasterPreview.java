@@ -1,5 +1,9 @@
 package io.geoetl.catalog;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,7 +49,8 @@ public final class RasterPreview {
 
     /**
      * Samples {@code source} (a local file, or a VRT geoetl wrote), computes its statistics and writes
-     * {@code thumbnail.png} into {@code folder}.
+     * the thumbnail into a new folder inside {@code folder} (its own: a downloaded source may be named
+     * sample.tif).
      *
      * @param drivers the drivers the source may be opened with, or empty for a file geoetl wrote itself
      * @param header  {@code gdalinfo -json} of the source (its size)
@@ -53,9 +58,15 @@ public final class RasterPreview {
     @SuppressWarnings("unchecked")
     public static Preview make(Gdal gdal, String source, List<String> drivers, Map<String, Object> header,
             Path folder, Duration timeout) throws InterruptedException {
+        Path own;
+        try {
+            own = Files.createTempDirectory(folder, "preview-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         List<Number> size = (List<Number>) header.get("size");
         int[] sampleSize = fit(size.get(0).intValue(), size.get(1).intValue(), SAMPLE_SIDE);
-        Path sample = folder.resolve("sample.tif");
+        Path sample = own.resolve("sample.tif");
         List<String> warp = new ArrayList<>(List.of("gdalwarp", "-q", "-overwrite", "-nomd", "-ts",
                 String.valueOf(sampleSize[0]), String.valueOf(sampleSize[1]), "-of", "GTiff"));
         for (String driver : drivers) {
@@ -65,7 +76,7 @@ public final class RasterPreview {
         gdal.run("gdalwarp", warp, timeout);
         Map<String, Object> statistics = gdal.ownFileHistograms(sample);
         int[] thumbnailSize = fit(sampleSize[0], sampleSize[1], THUMBNAIL_SIDE);
-        Path thumbnail = folder.resolve("thumbnail.png");
+        Path thumbnail = own.resolve("thumbnail.png");
         List<String> translate = new ArrayList<>(List.of("gdal_translate", "-q", "-of", "PNG", "-ot", "Byte",
                 "-outsize", String.valueOf(thumbnailSize[0]), String.valueOf(thumbnailSize[1])));
         translate.addAll(thumbnailBands((List<Map<String, Object>>) statistics.get("bands")));
@@ -187,7 +198,7 @@ public final class RasterPreview {
     }
 
     private static String plain(double value) {
-        return java.math.BigDecimal.valueOf(value).toPlainString();
+        return BigDecimal.valueOf(value).toPlainString();
     }
 
     /**
@@ -212,7 +223,8 @@ public final class RasterPreview {
                         band.put(key, from.get(key));
                     }
                 }
-                if (from.get("metadata") instanceof Map<?, ?> metadata && metadata.get("") instanceof Map<?, ?> domain) {
+                if (from.get("metadata") instanceof Map<?, ?> metadata
+                        && metadata.get("") instanceof Map<?, ?> domain) {
                     band.put("statistics_metadata", domain);
                 }
             }

@@ -284,8 +284,8 @@ public final class StacItems {
         if (!statistics.isEmpty()) {
             result.put("statistics", statistics);
         }
-        if (band.get("histogram") instanceof Map<?, ?> histogram && histogram.get("buckets") instanceof List<?> buckets
-                && buckets.size() >= 3) {
+        if (band.get("histogram") instanceof Map<?, ?> histogram
+                && histogram.get("buckets") instanceof List<?> buckets && buckets.size() >= 3) {
             // raster v1.1.0: count (of buckets), min, max, buckets.
             Map<String, Object> stacHistogram = new LinkedHashMap<>();
             stacHistogram.put("count", histogram.get("count"));

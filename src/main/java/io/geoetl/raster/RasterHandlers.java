@@ -215,8 +215,6 @@ final class RasterHandlers {
                                 blob));
                 throw refused;
             }
-            List<String> removed = staleBlobs.remove(replaced, written.stream().map(blob -> silver + "/" + blob)
-                    .toList());
             Map<String, Object> result = new LinkedHashMap<>();
             // Both collections' extents follow the items: a version cut into tiles leaves the parent
             // collection, a whole COG that replaces tiles empties the tiles collection (and its thumbnail goes).
@@ -240,6 +238,9 @@ final class RasterHandlers {
                 result.put("item_id", itemId);
                 result.put("cog", blobs.url(silver, written.get(0)));
             }
+            // After the collections point at this run's thumbnail, not before.
+            List<String> removed = staleBlobs.remove(replaced, written.stream().map(blob -> silver + "/" + blob)
+                    .toList());
             result.put("replaced_blobs", removed.size());
             return result;
         }
@@ -252,9 +253,8 @@ final class RasterHandlers {
                 String thumbnailBlob) throws Exception {
             Path remote = work.root().resolve("mosaic-remote.vrt");
             Files.writeString(remote, MosaicVrt.xml(plan, Gdal.vsiaz(silver, prefix)));
-            Path folder = Files.createDirectory(work.root().resolve("preview"));
             RasterPreview.Preview preview = RasterPreview.make(gdal, remote.toString(), List.of(),
-                    gdal.ownFileInfo(remote, false), folder, properties.gdalTimeout());
+                    gdal.ownFileInfo(remote, false), work.root(), properties.gdalTimeout());
             blobs.upload(silver, thumbnailBlob, preview.thumbnail());
         }
 
