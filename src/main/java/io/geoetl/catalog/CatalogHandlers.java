@@ -33,7 +33,8 @@ class CatalogHandlers {
             Map<String, Object> job = input.jobParameters();
             String blobName = input.parameters().containsKey("blob_name")
                     ? (String) input.parameters().get("blob_name") : (String) job.get("blob_name");
-            Map<String, Object> result = catalog.catalog(input.jobId(), job, blobName, (String) job.get("collection_id"));
+            Map<String, Object> result = catalog.catalog(input.jobId(), input.runFolder(), job, blobName,
+                    (String) job.get("collection_id"));
             if (Boolean.TRUE.equals(input.parameters().get("refresh_collection"))) {
                 catalog.refreshCollection((String) job.get("collection_id"));
             }

@@ -6,18 +6,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import io.geoetl.config.RasterProperties;
+import io.geoetl.config.StorageProperties;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.gdal.Gdal;
 import io.geoetl.outputs.OutputRegistry;
+import io.geoetl.outputs.OutputRegistry.OwnedBlob;
 import io.geoetl.outputs.OutputTarget;
 import io.geoetl.outputs.OverwriteParameter;
 import io.geoetl.outputs.SourceVersion;
+import io.geoetl.outputs.StaleBlobs;
 import io.geoetl.raster.RasterLimits;
 import io.geoetl.stac.StacRepository;
 import io.geoetl.storage.BlobStore;
@@ -34,10 +38,15 @@ public class CatalogService {
     private final OutputRegistry registry;
     private final TransactionTemplate transaction;
     private final RasterProperties rasterLimits;
+    private final StorageProperties storage;
+    private final StaleBlobs staleBlobs;
 
     public CatalogService(BlobStore blobs, Gdal gdal, StacRepository stac, OutputRegistry registry,
-            TransactionTemplate transaction, RasterProperties rasterLimits) {
+            TransactionTemplate transaction, RasterProperties rasterLimits, StorageProperties storage,
+            StaleBlobs staleBlobs) {
         this.rasterLimits = rasterLimits;
+        this.storage = storage;
+        this.staleBlobs = staleBlobs;
         this.registry = registry;
         this.transaction = transaction;
         this.blobs = blobs;
@@ -95,10 +104,12 @@ public class CatalogService {
     /**
      * Catalogs one blob into {@code collectionId} (created when missing) and returns the item id. The
      * item is claimed for this source version in the registry first: an item of the same id made from
-     * another blob is kept unless {@code overwrite}.
+     * another blob is kept unless {@code overwrite}. A raster's item gets a thumbnail, written to silver
+     * under {@code {collection}/{item}/{runFolder}-thumbnail.png} and recorded for the item, so that
+     * unpublish and the next version's catalog remove it.
      */
-    public Map<String, Object> catalog(String jobId, Map<String, Object> job, String blobName, String collectionId)
-            throws InterruptedException {
+    public Map<String, Object> catalog(String jobId, String runFolder, Map<String, Object> job, String blobName,
+            String collectionId) throws InterruptedException {
         String container = (String) job.get("container");
         FileKind kind = FileKind.of(blobName);
         if (kind == FileKind.OTHER) {
@@ -110,6 +121,8 @@ public class CatalogService {
         boolean overwrite = OverwriteParameter.requested(job);
         Map<String, Object> item;
         SourceVersion source;
+        String silver = storage.silverContainer();
+        String thumbnail = null;
         try (WorkDir work = WorkDir.create()) {
             WorkDir.Downloaded download = work.downloadVersion(blobs, container, blobName);
             Path local = download.file();
@@ -117,36 +130,90 @@ public class CatalogService {
             registry.requireAllowed(target, source, overwrite);
             String href = blobs.url(container, blobName);
             OffsetDateTime now = OffsetDateTime.now();
-            item = kind == FileKind.RASTER
-                    ? StacItems.rasterItem(collectionId, itemId, rasterStatistics(local), href,
-                            FileKind.mediaType(blobName), local, now)
-                    : StacItems.vectorItem(collectionId, itemId, gdal.vectorInfo(local), href,
-                            FileKind.mediaType(blobName), local, now);
+            if (kind == FileKind.RASTER) {
+                Map<String, Object> info = rasterStatistics(local);
+                RasterPreview.Preview preview = null;
+                // Without a footprint rasterItem refuses the file (missing_crs): no preview to make.
+                if (info.get("wgs84Extent") != null) {
+                    preview = RasterPreview.make(gdal, local.toString(), Gdal.RASTER_DRIVERS, info, work.root(),
+                            rasterLimits.gdalTimeout());
+                    info = RasterPreview.withStatistics(info, preview.statistics());
+                }
+                item = StacItems.rasterItem(collectionId, itemId, info, href, FileKind.mediaType(blobName), local,
+                        now);
+                if (preview != null) {
+                    thumbnail = collectionId + "/" + itemId + "/" + runFolder + "-thumbnail.png";
+                    blobs.upload(silver, thumbnail, preview.thumbnail());
+                    StacItems.addThumbnail(item, blobs.url(silver, thumbnail));
+                }
+            } else {
+                item = StacItems.vectorItem(collectionId, itemId, gdal.vectorInfo(local), href,
+                        FileKind.mediaType(blobName), local, now);
+            }
         }
         stac.ensureCollection(collectionId, StacItems.collection(collectionId, "Files catalogued by geoetl"));
         Map<String, Object> document = item;
-        transaction.executeWithoutResult(status -> {
-            registry.claim(target, source, jobId, overwrite);
-            stac.upsertItem(collectionId, document);
-        });
+        String written = thumbnail;
+        List<OwnedBlob> replaced = new ArrayList<>();
+        try {
+            transaction.executeWithoutResult(status -> {
+                replaced.addAll(registry.claim(target, source, jobId, overwrite).previousBlobs());
+                stac.upsertItem(collectionId, document);
+                if (written != null) {
+                    registry.recordBlob(silver, written, target, jobId);
+                }
+            });
+        } catch (PermanentTaskException refused) {
+            // Nothing points at this run's thumbnail unless an earlier attempt of this run committed it.
+            if (written != null && !registry.recordedBlob(silver, written)) {
+                blobs.deleteIfExists(silver, written);
+            }
+            throw refused;
+        }
+        // The previous version's thumbnail (a new run writes a new name), once the item points at this one.
+        staleBlobs.remove(replaced, written == null ? List.of() : List.of(silver + "/" + written));
         return Map.of("item_id", itemId, "collection_id", collectionId, "kind",
                 kind.name().toLowerCase(Locale.ROOT));
     }
 
     /** Recomputes a collection's extent and summaries from its items. */
     public Map<String, Object> refreshCollection(String collectionId) {
+        return refreshCollection(collectionId, null);
+    }
+
+    /**
+     * Recomputes a collection's extent and summaries from the items it holds now (after items were
+     * added, replaced or removed); a collection left without items gets the empty extent again.
+     *
+     * @param assets the collection's assets (a tiled raster's mosaic thumbnail) to set, an empty map to
+     *               remove them, or null to keep what the document has
+     */
+    public Map<String, Object> refreshCollection(String collectionId, Map<String, Object> assets) {
         Map<String, Object> document = new LinkedHashMap<>(stac.findCollection(collectionId)
                 .orElse(StacItems.collection(collectionId, "Files catalogued by geoetl")));
+        if (assets != null && assets.isEmpty()) {
+            document.remove("assets");
+        } else if (assets != null) {
+            document.put("assets", assets);
+        }
         Map<String, Object> extent = stac.collectionExtent(collectionId);
         long items = ((Number) extent.get("items")).longValue();
-        if (items > 0) {
+        if (items == 0) {
+            document.put("extent", StacItems.collection(collectionId, "").get("extent"));
+        } else {
             document.put("extent", Map.of(
                     "spatial", Map.of("bbox", List.of(List.of(extent.get("xmin"), extent.get("ymin"),
                             extent.get("xmax"), extent.get("ymax")))),
                     "temporal", Map.of("interval", List.of(List.of(iso(extent.get("start")),
                             iso(extent.get("finish")))))));
         }
-        document.put("summaries", Map.of("proj:code", stac.distinctProperty(collectionId, "proj:code")));
+        // STAC wants at least one value in a summary: a collection without items has none.
+        List<Object> codes = stac.distinctProperty(collectionId, "proj:code");
+        if (codes.isEmpty()) {
+            document.remove("summaries");
+        } else {
+            document.put("summaries", Map.of("proj:code", codes));
+        }
         stac.upsertCollection(collectionId, document);
         return Map.of("collection_id", collectionId, "items", items);
     }

@@ -25,7 +25,8 @@ import io.geoetl.error.PermanentTaskException;
 import io.geoetl.orchestration.Ids;
 
 /**
- * Builds STAC 1.0.0 documents (projection v1.2.0, raster v1.1.0, file v2.1.0) from GDAL metadata.
+ * Builds STAC 1.0.0 documents (projection v1.2.0, raster v1.1.0, file v2.1.0, eo v1.1.0 for RGB imagery)
+ * from GDAL metadata.
  * No Java STAC library exists; documents are plain maps validated in tests against the official schemas.
  *
  * <p>Projection v1.2.0 rather than v2.0.0: v1.2.0 carries both {@code proj:epsg} and {@code proj:code},
@@ -37,6 +38,7 @@ public final class StacItems {
     public static final String PROJECTION = "https://stac-extensions.github.io/projection/v1.2.0/schema.json";
     public static final String RASTER = "https://stac-extensions.github.io/raster/v1.1.0/schema.json";
     public static final String FILE = "https://stac-extensions.github.io/file/v2.1.0/schema.json";
+    public static final String EO = "https://stac-extensions.github.io/eo/v1.1.0/schema.json";
     private static final DateTimeFormatter TIFF_DATETIME = DateTimeFormatter.ofPattern("yyyy:MM:dd HH:mm:ss");
 
     private StacItems() {
@@ -78,7 +80,10 @@ public final class StacItems {
         return collection;
     }
 
-    /** An item for a raster from {@code gdalinfo -json -stats}. */
+    /**
+     * An item for a raster from {@code gdalinfo -json}, its bands' statistics and histograms merged in
+     * ({@link RasterPreview#withStatistics}).
+     */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> rasterItem(String collectionId, String itemId, Map<String, Object> info,
             String href, String mediaType, Path file, OffsetDateTime ingestedAt) {
@@ -90,6 +95,7 @@ public final class StacItems {
         List<Number> size = (List<Number>) info.get("size");
         Map<String, Object> properties = new LinkedHashMap<>();
         datetime(properties, fileDatetime(info), ingestedAt);
+        timestamps(properties, ingestedAt);
         Map<String, Object> stac = (Map<String, Object>) info.getOrDefault("stac", Map.of());
         Integer epsg = stac.get("proj:epsg") instanceof Number code ? code.intValue() : null;
         putProjectionCode(properties, epsg);
@@ -109,13 +115,18 @@ public final class StacItems {
             properties.put("proj:bbox", projectedBbox(transform, size.get(0).longValue(), size.get(1).longValue()));
         }
         List<Map<String, Object>> bands = new ArrayList<>();
-        for (Map<String, Object> band : (List<Map<String, Object>>) info.getOrDefault("bands", List.of())) {
-            bands.add(rasterBand(band));
+        List<Map<String, Object>> infoBands = (List<Map<String, Object>>) info.getOrDefault("bands", List.of());
+        for (Map<String, Object> band : infoBands) {
+            bands.add(rasterBand(band, spatialResolution(info.get("geoTransform"))));
         }
         Map<String, Object> asset = asset(href, mediaType, file);
         asset.put("raster:bands", bands);
+        List<Map<String, Object>> eoBands = eoBands(infoBands);
+        if (!eoBands.isEmpty()) {
+            asset.put("eo:bands", eoBands);
+        }
         return item(collectionId, itemId, (Map<String, Object>) extent, properties, asset,
-                List.of(PROJECTION, RASTER, FILE));
+                eoBands.isEmpty() ? List.of(PROJECTION, RASTER, FILE) : List.of(PROJECTION, RASTER, FILE, EO));
     }
 
     /** An item for a vector file from the OGR metadata helper; the footprint is the union of layer extents. */
@@ -144,6 +155,7 @@ public final class StacItems {
         }
         Map<String, Object> properties = new LinkedHashMap<>();
         datetime(properties, null, ingestedAt);
+        timestamps(properties, ingestedAt);
         putProjectionCode(properties, epsgOf(code));
         if (code != null && epsgOf(code) == null) {
             properties.put("proj:code", code);
@@ -207,8 +219,78 @@ public final class StacItems {
         item.put("bbox", bbox(geometry));
         item.put("properties", properties);
         item.put("links", List.of());
-        item.put("assets", Map.of("data", dataAsset));
+        Map<String, Object> assets = new LinkedHashMap<>();
+        assets.put("data", dataAsset);
+        item.put("assets", assets);
         return item;
+    }
+
+    /** A PNG thumbnail asset (RasterPreview makes the file). */
+    public static Map<String, Object> thumbnailAsset(String href) {
+        Map<String, Object> asset = new LinkedHashMap<>();
+        asset.put("href", href);
+        asset.put("type", "image/png");
+        asset.put("title", "Thumbnail");
+        asset.put("roles", List.of("thumbnail"));
+        return asset;
+    }
+
+    /** Adds the thumbnail asset to an item. */
+    @SuppressWarnings("unchecked")
+    public static void addThumbnail(Map<String, Object> item, String href) {
+        ((Map<String, Object>) item.get("assets")).put("thumbnail", thumbnailAsset(href));
+    }
+
+    /**
+     * created and updated (RFC 3339, milliseconds): both the time this document was made. The catalog keeps
+     * the created of an item it already holds when the item is written again (StacRepository.upsertItems),
+     * so created stays the first time geoetl catalogued the item.
+     */
+    private static void timestamps(Map<String, Object> properties, OffsetDateTime now) {
+        String stamp = now.toInstant().truncatedTo(ChronoUnit.MILLIS).toString();
+        properties.put("created", stamp);
+        properties.put("updated", stamp);
+    }
+
+    /**
+     * Pixel size in the units of the raster's CRS: the mean of the lengths of a pixel's two sides (one
+     * number for square pixels, as raster:bands has only one), or null without a geotransform.
+     */
+    static Double spatialResolution(Object geoTransform) {
+        if (!(geoTransform instanceof List<?> gt) || gt.size() != 6) {
+            return null;
+        }
+        double x = Math.hypot(num(gt.get(1)), num(gt.get(4)));
+        double y = Math.hypot(num(gt.get(2)), num(gt.get(5)));
+        return (x + y) / 2;
+    }
+
+    /**
+     * eo:bands for imagery whose bands GDAL interprets as red, green and blue: one entry per band, in the
+     * order of raster:bands, with the common name of the colour; other bands (an alpha band) carry only
+     * their name, since eo has no common name for them. Empty for other rasters: a DEM is no EO band.
+     */
+    static List<Map<String, Object>> eoBands(List<Map<String, Object>> bands) {
+        Map<String, String> common = Map.of("red", "red", "green", "green", "blue", "blue");
+        if (bands.stream().noneMatch(band -> common.containsKey(String.valueOf(band.get("colorInterpretation"))
+                .toLowerCase(Locale.ROOT)))) {
+            return List.of();
+        }
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (int index = 0; index < bands.size(); index++) {
+            Map<String, Object> band = bands.get(index);
+            String colour = String.valueOf(band.get("colorInterpretation")).toLowerCase(Locale.ROOT);
+            Map<String, Object> eo = new LinkedHashMap<>();
+            eo.put("name", band.get("description") instanceof String description && !description.isBlank()
+                    ? description : "b" + (index + 1));
+            if (common.containsKey(colour)) {
+                eo.put("common_name", common.get(colour));
+            } else if (!"undefined".equals(colour) && !"null".equals(colour)) {
+                eo.put("description", colour);
+            }
+            result.add(eo);
+        }
+        return result;
     }
 
     private static Map<String, Object> asset(String href, String mediaType, Path file) {
@@ -225,7 +307,8 @@ public final class StacItems {
         return asset;
     }
 
-    private static Map<String, Object> rasterBand(Map<String, Object> band) {
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> rasterBand(Map<String, Object> band, Double spatialResolution) {
         Map<String, Object> result = new LinkedHashMap<>();
         String type = String.valueOf(band.get("type")).toLowerCase(Locale.ROOT);
         result.put("data_type", switch (type) {
@@ -239,13 +322,30 @@ public final class StacItems {
         } else if (band.get("noDataValue") instanceof String special) {
             result.put("nodata", special.toLowerCase(Locale.ROOT).contains("nan") ? "nan" : special);
         }
+        if (spatialResolution != null) {
+            result.put("spatial_resolution", spatialResolution);
+        }
+        // gdalinfo's JSON rounds statistics to 3 decimals; the STATISTICS_* metadata has them in full.
+        Map<String, Object> exact = band.get("statistics_metadata") instanceof Map<?, ?> metadata
+                ? (Map<String, Object>) metadata : Map.of();
         Map<String, Object> statistics = new LinkedHashMap<>();
-        putStatistic(statistics, "minimum", band.get("minimum"));
-        putStatistic(statistics, "maximum", band.get("maximum"));
-        putStatistic(statistics, "mean", band.get("mean"));
-        putStatistic(statistics, "stddev", band.get("stdDev"));
+        putStatistic(statistics, "minimum", exact.getOrDefault("STATISTICS_MINIMUM", band.get("minimum")));
+        putStatistic(statistics, "maximum", exact.getOrDefault("STATISTICS_MAXIMUM", band.get("maximum")));
+        putStatistic(statistics, "mean", exact.getOrDefault("STATISTICS_MEAN", band.get("mean")));
+        putStatistic(statistics, "stddev", exact.getOrDefault("STATISTICS_STDDEV", band.get("stdDev")));
+        putStatistic(statistics, "valid_percent", exact.get("STATISTICS_VALID_PERCENT"));
         if (!statistics.isEmpty()) {
             result.put("statistics", statistics);
+        }
+        if (band.get("histogram") instanceof Map<?, ?> histogram
+                && histogram.get("buckets") instanceof List<?> buckets && buckets.size() >= 3) {
+            // raster v1.1.0: count (of buckets), min, max, buckets.
+            Map<String, Object> stacHistogram = new LinkedHashMap<>();
+            stacHistogram.put("count", histogram.get("count"));
+            stacHistogram.put("min", histogram.get("min"));
+            stacHistogram.put("max", histogram.get("max"));
+            stacHistogram.put("buckets", buckets);
+            result.put("histogram", stacHistogram);
         }
         if (band.get("description") instanceof String description && !description.isBlank()) {
             result.put("name", description);
@@ -254,6 +354,13 @@ public final class StacItems {
     }
 
     private static void putStatistic(Map<String, Object> statistics, String name, Object value) {
+        if (value instanceof String text) {
+            try {
+                value = Double.valueOf(text.trim());
+            } catch (NumberFormatException notNumber) {
+                return;
+            }
+        }
         // gdalinfo reports -9999 for statistics it did not compute.
         if (value instanceof Number number && number.doubleValue() != -9999.0 && Double.isFinite(number.doubleValue())) {
             statistics.put(name, number);

@@ -208,6 +208,19 @@ public class Gdal {
     }
 
     /**
+     * {@code gdalinfo -json -stats -hist} of a small file geoetl itself wrote (a raster's sample, see
+     * RasterPreview): exact statistics, valid percentage and a 256-bucket histogram per band.
+     */
+    public Map<String, Object> ownFileHistograms(Path file) throws InterruptedException {
+        ProcessRunner.Result result = run(List.of("gdalinfo", "-json", "-stats", "-hist", file.toString()),
+                INFO_TIMEOUT);
+        if (result.exitCode() != 0) {
+            throw new PermanentTaskException("gdalinfo_failed", "gdalinfo failed: " + firstLine(result.stderr()));
+        }
+        return Json.readMap(result.stdout());
+    }
+
+    /**
      * Translates a local vector file with the vector allow-list (see vector_prepare.py): GDAL's
      * PGDump of the layer streams to {@code rows} as it is written, the layer's report lands in
      * {@code report}. Bad input is a permanent error with GDAL's message, even when the reader failed

@@ -165,19 +165,27 @@ class UnpublishWorkflow implements Workflow {
                         + collection);
             }
             List<OwnedBlob> owned = new ArrayList<>();
-            boolean deleted = Boolean.TRUE.equals(transaction.execute(status -> {
+            String tiles = StacItems.tilesCollection(collection, itemId);
+            boolean[] removedFrom = {false, false};
+            transaction.executeWithoutResult(status -> {
                 registry.lock(itemTarget);
                 owned.addAll(registry.blobs(itemTarget));
                 // A tiled raster's item is its tiles, in their own collection.
-                int tilesGone = stac.deleteItemsExcept(StacItems.tilesCollection(collection, itemId), itemId + "-tile_",
-                        List.of());
-                return stac.deleteItem(collection, itemId) || tilesGone > 0;
-            }));
+                removedFrom[1] = stac.deleteItemsExcept(tiles, itemId + "-tile_", List.of()) > 0;
+                removedFrom[0] = stac.deleteItem(collection, itemId);
+            });
+            boolean deleted = removedFrom[0] || removedFrom[1];
             // After the item is gone: its blobs are deleted unless another item points at them.
             List<String> removed = staleBlobs.remove(owned, List.of());
             registry.forget(itemTarget);
-            if (deleted) {
+            // The extents follow the items left (also on a retry after the deletion committed); the tiles
+            // collection's mosaic thumbnail went with the item's blobs.
+            if (stac.findCollection(collection).isPresent()) {
                 catalog.refreshCollection(collection);
+            }
+            if (removedFrom[1] || stac.findCollection(tiles).isPresent() && owned.stream().anyMatch(blob ->
+                    blob.name().endsWith("/mosaic-thumbnail.png"))) {
+                catalog.refreshCollection(tiles, Map.of());
             }
             result.put("item_removed", deleted ? collection + "/" + itemId : null);
             result.put("blobs_removed", removed);

@@ -13,8 +13,16 @@ final class MosaicVrt {
     private MosaicVrt() {
     }
 
-    @SuppressWarnings("unchecked")
     static String xml(Map<String, Object> plan) {
+        return xml(plan, null);
+    }
+
+    /**
+     * The mosaic with its tiles named by an absolute folder (GDAL's {@code /vsiaz/} path of the run's
+     * files), for reading it where the tiles are not beside it: the mosaic thumbnail. Null: relative.
+     */
+    @SuppressWarnings("unchecked")
+    static String xml(Map<String, Object> plan, String tileFolder) {
         Map<String, Object> grid = (Map<String, Object>) plan.get("grid");
         List<Number> gt = (List<Number>) grid.get("geotransform");
         int bands = ((Number) plan.get("bands")).intValue();
@@ -36,7 +44,8 @@ final class MosaicVrt {
                 xml.append("    <NoDataValue>").append(plan.get("nodata")).append("</NoDataValue>\n");
             }
             for (Map<String, Object> tile : (List<Map<String, Object>>) plan.get("tiles")) {
-                xml.append("    <SimpleSource>\n      <SourceFilename relativeToVRT=\"1\">").append(tile.get("key"))
+                xml.append("    <SimpleSource>\n      <SourceFilename relativeToVRT=\"").append(tileFolder == null
+                        ? "1\">" : "0\">" + escape(tileFolder) + "/").append(tile.get("key"))
                         .append(".tif</SourceFilename>\n      <SourceBand>").append(band).append("</SourceBand>\n")
                         .append("      <SrcRect xOff=\"0\" yOff=\"0\" xSize=\"").append(tile.get("width"))
                         .append("\" ySize=\"").append(tile.get("height")).append("\"/>\n")

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
+import io.geoetl.catalog.RasterPreview;
 import io.geoetl.catalog.StacItems;
 import io.geoetl.catalog.WorkDir;
 import io.geoetl.config.RasterProperties;
@@ -71,8 +72,15 @@ class RasterCogMaker {
             // The upload overlaps with reading statistics and hashing the file (both hit the page cache).
             CompletableFuture<Void> upload = CompletableFuture.runAsync(
                     () -> blobs.upload(storage.silverContainer(), outputBlob, output));
-            Map<String, Object> info = gdal.ownFileInfo(output, true);
-            mark = lap(timings, "statistics_ms", mark);
+            Map<String, Object> header = gdal.ownFileInfo(output, false);
+            mark = lap(timings, "info_ms", mark);
+            // Statistics, histograms and the thumbnail from one bounded sample of the COG's overviews.
+            RasterPreview.Preview preview = RasterPreview.make(gdal, output.toString(), List.of(), header,
+                    work.root(), properties.gdalTimeout());
+            Map<String, Object> info = RasterPreview.withStatistics(header, preview.statistics());
+            String thumbnailBlob = thumbnailBlob(outputBlob);
+            blobs.upload(storage.silverContainer(), thumbnailBlob, preview.thumbnail());
+            mark = lap(timings, "thumbnail_ms", mark);
             String href = blobs.url(storage.silverContainer(), outputBlob);
             String tileItem = tile == null ? itemId : itemId + "-" + tile.get("key");
             String itemCollection = tile == null ? collection : StacItems.tilesCollection(collection, itemId);
@@ -80,6 +88,7 @@ class RasterCogMaker {
                     "image/tiff; application=geotiff; profile=cloud-optimized", output, OffsetDateTime.now());
             ((Map<String, Object>) item.get("properties")).put("geoetl:source", job.get("container") + "/"
                     + job.get("blob_name"));
+            StacItems.addThumbnail(item, blobs.url(storage.silverContainer(), thumbnailBlob));
             mark = lap(timings, "checksum_ms", mark);
             try {
                 upload.join();
@@ -91,6 +100,7 @@ class RasterCogMaker {
             result.put("timings", timings);
             result.put("blob", outputBlob);
             result.put("href", href);
+            result.put("thumbnail_blob", thumbnailBlob);
             result.put("item", item);
             return result;
         }
@@ -115,6 +125,11 @@ class RasterCogMaker {
     /** Whether tiles read the source in place (a GeoTIFF); plans made before this was recorded did. */
     private static boolean readsInPlace(Map<String, Object> plan) {
         return !Boolean.FALSE.equals(plan.get("read_in_place"));
+    }
+
+    /** The thumbnail beside a COG: {@code x.tif} has {@code x-thumbnail.png}. */
+    static String thumbnailBlob(String cogBlob) {
+        return cogBlob.replaceFirst("\\.tif$", "") + "-thumbnail.png";
     }
 
     /** Records the milliseconds since {@code mark} under {@code step}; returns the new mark. */

@@ -10,10 +10,13 @@ import java.util.Map;
 import java.util.Set;
 
 import io.geoetl.catalog.CatalogService;
+import io.geoetl.catalog.RasterPreview;
 import io.geoetl.catalog.StacItems;
 import io.geoetl.catalog.WorkDir;
+import io.geoetl.config.RasterProperties;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.error.PermanentTaskException;
+import io.geoetl.gdal.Gdal;
 import io.geoetl.outputs.OutputRegistry;
 import io.geoetl.outputs.OutputRegistry.OwnedBlob;
 import io.geoetl.outputs.OutputTarget;
@@ -109,9 +112,14 @@ final class RasterHandlers {
         private final OutputRegistry registry;
         private final StaleBlobs staleBlobs;
         private final TransactionTemplate transaction;
+        private final Gdal gdal;
+        private final RasterProperties properties;
 
         Publish(StacRepository stac, CatalogService catalog, BlobStore blobs, StorageProperties storage,
-                OutputRegistry registry, StaleBlobs staleBlobs, TransactionTemplate transaction) {
+                OutputRegistry registry, StaleBlobs staleBlobs, TransactionTemplate transaction, Gdal gdal,
+                RasterProperties properties) {
+            this.gdal = gdal;
+            this.properties = properties;
             this.stac = stac;
             this.catalog = catalog;
             this.blobs = blobs;
@@ -141,24 +149,34 @@ final class RasterHandlers {
             List<String> written = new ArrayList<>();
             List<Map<String, Object>> items = new ArrayList<>();
             String tiles = StacItems.tilesCollection(collection, itemId);
+            String vrtBlob = prefix + "/mosaic.vrt";
+            String mosaicThumbnail = prefix + "/mosaic-thumbnail.png";
             if (tiled) {
                 for (Map<String, Object> tile : (List<Map<String, Object>>) plan.get("tiles")) {
                     Map<String, Object> made = previous(input, (String) tile.get("key"));
                     items.add((Map<String, Object>) made.get("item"));
                     written.add((String) made.get("blob"));
+                    if (made.get("thumbnail_blob") instanceof String thumbnail) {
+                        written.add(thumbnail);
+                    }
                 }
-                String vrtBlob = prefix + "/mosaic.vrt";
                 try (WorkDir work = WorkDir.create()) {
                     Path vrt = work.root().resolve("mosaic.vrt");
                     Files.writeString(vrt, MosaicVrt.xml(plan));
                     blobs.upload(silver, vrtBlob, vrt);
+                    writeMosaicThumbnail(work, plan, silver, prefix, mosaicThumbnail);
                 }
                 written.add(vrtBlob);
+                written.add(mosaicThumbnail);
             } else {
                 Map<String, Object> cog = previous(input, RasterWorkflows.WHOLE);
                 items.add((Map<String, Object>) cog.get("item"));
                 written.add((String) cog.get("blob"));
+                if (cog.get("thumbnail_blob") instanceof String thumbnail) {
+                    written.add(thumbnail);
+                }
             }
+            boolean[] otherCollectionChanged = {false};
             boolean overwrite = OverwriteParameter.requested(job);
             boolean republish = publishedBy(target, input.jobId(), source);
             List<OwnedBlob> replaced = new ArrayList<>();
@@ -181,10 +199,10 @@ final class RasterHandlers {
                         // A new version may be cut into fewer tiles, or was one COG before.
                         stac.deleteItemsExcept(tiles, tilePrefix, items.stream().map(item -> (String) item.get("id"))
                                 .toList());
-                        stac.deleteItem(collection, itemId);
+                        otherCollectionChanged[0] = stac.deleteItem(collection, itemId);
                     } else {
                         stac.upsertItem(collection, items.get(0));
-                        stac.deleteItemsExcept(tiles, tilePrefix, List.of());
+                        otherCollectionChanged[0] = stac.deleteItemsExcept(tiles, tilePrefix, List.of()) > 0;
                     }
                     written.forEach(blob -> registry.recordBlob(silver, blob, target, input.jobId()));
                 });
@@ -197,23 +215,47 @@ final class RasterHandlers {
                                 blob));
                 throw refused;
             }
-            List<String> removed = staleBlobs.remove(replaced, written.stream().map(blob -> silver + "/" + blob)
-                    .toList());
             Map<String, Object> result = new LinkedHashMap<>();
+            // Both collections' extents follow the items: a version cut into tiles leaves the parent
+            // collection, a whole COG that replaces tiles empties the tiles collection (and its thumbnail goes).
             if (tiled) {
-                Map<String, Object> refreshed = catalog.refreshCollection(tiles);
+                Map<String, Object> refreshed = catalog.refreshCollection(tiles, Map.of("thumbnail",
+                        StacItems.thumbnailAsset(blobs.url(silver, mosaicThumbnail))));
+                if (otherCollectionChanged[0]) {
+                    catalog.refreshCollection(collection);
+                }
                 result.put("collection_id", tiles);
                 result.put("tiles", items.size());
                 result.put("items", refreshed.get("items"));
-                result.put("mosaic", blobs.url(silver, written.get(written.size() - 1)));
+                result.put("mosaic", blobs.url(silver, vrtBlob));
+                result.put("thumbnail", blobs.url(silver, mosaicThumbnail));
             } else {
                 catalog.refreshCollection(collection);
+                if (otherCollectionChanged[0]) {
+                    catalog.refreshCollection(tiles, Map.of());
+                }
                 result.put("collection_id", collection);
                 result.put("item_id", itemId);
                 result.put("cog", blobs.url(silver, written.get(0)));
             }
+            // After the collections point at this run's thumbnail, not before.
+            List<String> removed = staleBlobs.remove(replaced, written.stream().map(blob -> silver + "/" + blob)
+                    .toList());
             result.put("replaced_blobs", removed.size());
             return result;
+        }
+
+        /**
+         * The thumbnail of the whole mosaic: the VRT is read where its tiles are (GDAL's /vsiaz/ path of
+         * this run's folder), so only the tiles' overviews the sample needs are fetched.
+         */
+        private void writeMosaicThumbnail(WorkDir work, Map<String, Object> plan, String silver, String prefix,
+                String thumbnailBlob) throws Exception {
+            Path remote = work.root().resolve("mosaic-remote.vrt");
+            Files.writeString(remote, MosaicVrt.xml(plan, Gdal.vsiaz(silver, prefix)));
+            RasterPreview.Preview preview = RasterPreview.make(gdal, remote.toString(), List.of(),
+                    gdal.ownFileInfo(remote, false), work.root(), properties.gdalTimeout());
+            blobs.upload(silver, thumbnailBlob, preview.thumbnail());
         }
 
         /** Whether this job already switched the target to this version (this is a retry after that commit). */

@@ -57,7 +57,10 @@ public class StacRepository {
         upsertItems(collectionId, List.of(item));
     }
 
-    /** Batched upsert (one round trip per batch), for bulk loads. */
+    /**
+     * Batched upsert (one round trip per batch), for bulk loads. An item written again keeps the
+     * {@code created} property of the one it replaces: created is when geoetl first catalogued it.
+     */
     @SuppressWarnings("unchecked")
     public void upsertItems(String collectionId, List<Map<String, Object>> items) {
         jdbc.batchUpdate(UPSERT_ITEM, items, 1000, (ps, item) -> {
@@ -77,7 +80,11 @@ public class StacRepository {
             + "ST_SetSRID(ST_GeomFromGeoJSON(?), 4326), ?::timestamptz, ?::timestamptz, ?::timestamptz, ?::jsonb) "
             + "on conflict (collection_id, item_id) do update set geometry = excluded.geometry, "
             + "datetime = excluded.datetime, start_datetime = excluded.start_datetime, "
-            + "end_datetime = excluded.end_datetime, document = excluded.document, updated_at = now()";
+            + "end_datetime = excluded.end_datetime, document = case when stac_item.document #> "
+            + "'{properties,created}' is not null and excluded.document #> '{properties,created}' is not null "
+            + "then jsonb_set(excluded.document, '{properties,created}', stac_item.document #> "
+            + "'{properties,created}') else excluded.document end, "
+            + "updated_at = now()";
 
     public Optional<Map<String, Object>> findCollection(String collectionId) {
         return jdbc.queryForList("select document::text from stac_collection where collection_id = ?", String.class,

@@ -44,11 +44,16 @@ class HousekeepingIT extends IntegrationTest {
                 + "\", \"item_id\": \"" + itemId + "\"}"), Duration.ofSeconds(120));
 
         assertThat(unpublished.get("status")).as(unpublished.toString()).isEqualTo("completed");
-        String cog = ((List<String>) ((Map<String, Object>) unpublished.get("result_data"))
-                .get("blobs_removed")).get(0);
-        assertThat(cog).startsWith("silver/").endsWith(".tif");
-        assertThat(blobService.getBlobContainerClient("silver").getBlobClient(cog.substring("silver/".length()))
-                .exists()).isFalse();
+        List<String> removed = (List<String>) ((Map<String, Object>) unpublished.get("result_data"))
+                .get("blobs_removed");
+        // The COG and its thumbnail.
+        assertThat(removed).hasSize(2).allSatisfy(blob -> assertThat(blob).startsWith("silver/"));
+        String cog = removed.stream().filter(blob -> blob.endsWith(".tif")).findFirst().orElseThrow();
+        assertThat(removed).contains(cog.replaceFirst("\\.tif$", "-thumbnail.png"));
+        for (String blob : removed) {
+            assertThat(blobService.getBlobContainerClient("silver").getBlobClient(blob.substring("silver/".length()))
+                    .exists()).as(blob).isFalse();
+        }
         assertThat(get(itemPath).status()).isEqualTo(404);
         assertThat(bronze.getBlobClient(source).exists()).isTrue();
         Map<String, Object> missing = awaitEnded(submit("unpublish", "{\"collection_id\": \"hk-" + suffix
@@ -105,10 +110,13 @@ class HousekeepingIT extends IntegrationTest {
                 + "\", \"item_id\": \"" + secondItem + "\"}"), Duration.ofSeconds(60));
 
         assertThat(firstGone.get("status")).as(firstGone.toString()).isEqualTo("completed");
-        assertThat((List<String>) ((Map<String, Object>) firstGone.get("result_data")).get("blobs_removed")).isEmpty();
+        // The first item's thumbnail goes; its COG, which the second item points at, stays.
+        assertThat((List<String>) ((Map<String, Object>) firstGone.get("result_data")).get("blobs_removed"))
+                .containsExactly("silver/" + thumbnailOf(silverName(firstCog)));
         assertThat(secondGone.get("status")).as(secondGone.toString()).isEqualTo("completed");
         assertThat((List<String>) ((Map<String, Object>) secondGone.get("result_data")).get("blobs_removed"))
-                .containsExactly("silver/" + silverName(secondCog));
+                .containsExactlyInAnyOrder("silver/" + silverName(secondCog), "silver/" + thumbnailOf(silverName(
+                        secondCog)));
         // The first COG stayed while the second item pointed at it; somebody's own file always stays.
         assertThat(silver.getBlobClient(silverName(firstCog)).exists()).isTrue();
         assertThat(silver.getBlobClient(silverName(secondCog)).exists()).isFalse();
@@ -119,6 +127,10 @@ class HousekeepingIT extends IntegrationTest {
     private static String cogOf(Map<String, Object> status) {
         assertThat(status.get("status")).as(status.toString()).isEqualTo("completed");
         return (String) ((Map<String, Object>) status.get("result_data")).get("cog");
+    }
+
+    private static String thumbnailOf(String cog) {
+        return cog.replaceFirst("\\.tif$", "-thumbnail.png");
     }
 
     private static String silverName(String href) {

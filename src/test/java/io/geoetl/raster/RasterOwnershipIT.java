@@ -94,9 +94,11 @@ class RasterOwnershipIT extends IntegrationTest {
         assertThat(itemHref(itemId("dem"))).isEqualTo(secondCog);
         assertThat(silver.getBlobClient(silverName(secondCog)).exists()).isTrue();
         assertThat(silver.getBlobClient(silverName(firstCog)).exists()).isFalse();
-        assertThat(((Number) ((Map<?, ?>) second.get("result_data")).get("replaced_blobs")).intValue()).isEqualTo(1);
+        // The COG and its thumbnail of the first version.
+        assertThat(((Number) ((Map<?, ?>) second.get("result_data")).get("replaced_blobs")).intValue()).isEqualTo(2);
         assertThat(jdbc.queryForList("select name from output_blob where target_name = ?", String.class,
-                collection + "/" + itemId("dem"))).containsExactly(silverName(secondCog));
+                collection + "/" + itemId("dem"))).containsExactlyInAnyOrder(silverName(secondCog),
+                        silverName(secondCog).replaceFirst("\\.tif$", "-thumbnail.png"));
     }
 
     private String itemId(String stem) {
