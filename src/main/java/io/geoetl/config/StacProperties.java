@@ -31,4 +31,15 @@ public record StacProperties(String publicUrl, AssetLinks assetLinks, boolean si
             assetLinks = signAssets ? AssetLinks.SIGNED : AssetLinks.API;
         }
     }
+
+    /**
+     * The root URL clients reach the API at, for the links of the STAC and features documents: the
+     * configured public URL, else the request's Host header.
+     */
+    public String publicRoot(String host) {
+        if (publicUrl != null && !publicUrl.isBlank()) {
+            return publicUrl.replaceAll("/+$", "");
+        }
+        return "http://" + (host == null || host.isBlank() ? "localhost" : host);
+    }
 }

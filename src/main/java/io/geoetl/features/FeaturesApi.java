@@ -48,7 +48,7 @@ public class FeaturesApi {
         landing.put("title", "geoetl features");
         landing.put("description", "Every table geoetl loaded, as OGC API - Features collections (read only)");
         landing.put("links", List.of(link("self", base, JSON, "This document"),
-                link("service-desc", root(host) + "/api/openapi.json", "application/vnd.oai.openapi+json;version=3.0",
+                link("service-desc", stac.publicRoot(host) + "/api/openapi.json", "application/vnd.oai.openapi+json;version=3.0",
                         "The API definition"),
                 link("conformance", base + "/conformance", JSON, "Conformance classes"),
                 link("data", base + "/collections", JSON, "Collections: the tables geoetl loaded")));
@@ -165,15 +165,7 @@ public class FeaturesApi {
     }
 
     private String base(String host) {
-        return root(host) + PATH;
-    }
-
-    /** As the STAC API does: the configured public URL, else the request's Host. */
-    private String root(String host) {
-        if (stac.publicUrl() != null && !stac.publicUrl().isBlank()) {
-            return stac.publicUrl().replaceAll("/+$", "");
-        }
-        return "http://" + (host == null || host.isBlank() ? "localhost" : host);
+        return stac.publicRoot(host) + PATH;
     }
 
     private static Map<String, Object> link(String rel, String href, String type, String title) {

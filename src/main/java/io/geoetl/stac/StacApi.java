@@ -52,7 +52,7 @@ public class StacApi {
         String base = base(host);
         List<Map<String, Object>> links = new ArrayList<>(List.of(
                 link("self", base, JSON), link("root", base, JSON),
-                link("service-desc", publicRoot(host) + "/api/openapi.json", "application/vnd.oai.openapi+json;version=3.0"),
+                link("service-desc", properties.publicRoot(host) + "/api/openapi.json", "application/vnd.oai.openapi+json;version=3.0"),
                 link("conformance", base + "/conformance", JSON),
                 link("data", base + "/collections", JSON),
                 withMethod(link("search", base + "/search", GEOJSON), "GET"),
@@ -234,14 +234,7 @@ public class StacApi {
     }
 
     private String base(String host) {
-        return publicRoot(host) + "/api/stac";
-    }
-
-    private String publicRoot(String host) {
-        if (properties.publicUrl() != null && !properties.publicUrl().isBlank()) {
-            return properties.publicUrl().replaceAll("/+$", "");
-        }
-        return "http://" + (host == null || host.isBlank() ? "localhost" : host);
+        return properties.publicRoot(host) + "/api/stac";
     }
 
     private static Map<String, String> queryParameters(Map<String, Object> headers) {
