@@ -1,8 +1,13 @@
 package io.geoetl.database;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.geoetl.TestDatabases;
 import org.flywaydb.core.Flyway;
@@ -50,6 +55,19 @@ public final class V005Database {
                 .schemas("geoetl").placeholders(Map.of("silver_container", "silver")).load().migrate();
         return new JdbcTemplate(new DriverManagerDataSource(TestDatabases.jdbcUrl("upgrade")
                 + "&currentSchema=geoetl,public", "geoetl", "geoetl"));
+    }
+
+    /**
+     * The versions of the repository's migrations (sql/V{version}__*.sql), in order: what a database
+     * upgraded to the newest version has applied, each once.
+     */
+    public static List<String> migrationVersions() {
+        try (Stream<Path> files = Files.list(Path.of("sql"))) {
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.matches("V[0-9]+__.*\\.sql"))
+                    .map(name -> name.substring(1, name.indexOf("__"))).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Where each of geoetl's tables is, as schema.table; a table in two schemas shows twice. */

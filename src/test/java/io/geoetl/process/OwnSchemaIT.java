@@ -53,8 +53,8 @@ class OwnSchemaIT {
                     + "'event_id')", String.class)).isEqualTo(SCHEMA + ".ingest_event_event_id_seq");
             assertThat(asBefore.queryForList("select version || ' ' || success from " + SCHEMA
                     + ".flyway_schema_history order by installed_rank", String.class))
-                    .containsExactly("001 true", "002 true", "003 true", "004 true", "005 true", "006 true",
-                            "007 true");
+                    .containsExactlyElementsOf(V005Database.migrationVersions().stream()
+                            .map(version -> version + " true").toList());
 
             Map<String, Object> status = getJson(upgraded, "/api/jobs/status/" + oldJob);
             assertThat(status).containsEntry("status", "completed").containsEntry("job_type", "hello_world");
