@@ -9,6 +9,11 @@
 --     from the four corners of proj:transform (a, b, c, d, e, f) over proj:shape (rows, columns).
 -- Items that do not declare projection v2.0.0 are left as they are.
 
+-- Odd documents (not written by geoetl) are upgraded as far as they can be, never fail the upgrade:
+-- only an array stac_extensions is rewritten, and proj:bbox is derived only from an all-numeric transform
+-- and shape. One statement, so the upgrade is all or nothing; it rewrites every item (about 20 s per
+-- 200,000 items here), which is why the README asks to stop workers before upgrading a large catalog.
+
 update stac_item i
 set document = jsonb_set(
         jsonb_set(i.document, '{stac_extensions}', (
@@ -19,24 +24,25 @@ set document = jsonb_set(
         '{properties}',
         coalesce(i.document -> 'properties', '{}'::jsonb)
             || jsonb_build_object('proj:epsg',
-                   case when i.document -> 'properties' ->> 'proj:code' ~ '^EPSG:[0-9]{1,9}$'
+                   case when i.document -> 'properties' ->> 'proj:code' ~* '^EPSG:[0-9]{1,9}$'
                         then to_jsonb(substr(i.document -> 'properties' ->> 'proj:code', 6)::int)
                         else 'null'::jsonb end)
-            || coalesce(grid.bbox, '{}'::jsonb))
-from stac_item s
-left join lateral (
-    select jsonb_build_object('proj:bbox', jsonb_build_array(min(x), min(y), max(x), max(y))) as bbox
-    from (select (t ->> 0)::float8 * c.col + (t ->> 1)::float8 * c.row + (t ->> 2)::float8 as x,
-                 (t ->> 3)::float8 * c.col + (t ->> 4)::float8 * c.row + (t ->> 5)::float8 as y
-          from (select s.document -> 'properties' -> 'proj:transform' as t,
-                       s.document -> 'properties' -> 'proj:shape' as shape) g,
-               lateral (values (0::float8, 0::float8),
-                               ((g.shape ->> 1)::float8, 0::float8),
-                               (0::float8, (g.shape ->> 0)::float8),
-                               ((g.shape ->> 1)::float8, (g.shape ->> 0)::float8)) as c(col, row)
-          where jsonb_typeof(g.t) = 'array' and jsonb_array_length(g.t) >= 6
-            and jsonb_typeof(g.shape) = 'array' and jsonb_array_length(g.shape) = 2
-            and not (s.document -> 'properties' ? 'proj:bbox')) corners
-    having count(*) = 4) grid on true
-where i.collection_id = s.collection_id and i.item_id = s.item_id
+            || coalesce((
+                select jsonb_build_object('proj:bbox', jsonb_build_array(min(x), min(y), max(x), max(y)))
+                from (select (t ->> 0)::float8 * c.col + (t ->> 1)::float8 * c.row + (t ->> 2)::float8 as x,
+                             (t ->> 3)::float8 * c.col + (t ->> 4)::float8 * c.row + (t ->> 5)::float8 as y
+                      from (select i.document -> 'properties' -> 'proj:transform' as t,
+                                   i.document -> 'properties' -> 'proj:shape' as shape) g,
+                           lateral (values (0::float8, 0::float8),
+                                           ((g.shape ->> 1)::float8, 0::float8),
+                                           (0::float8, (g.shape ->> 0)::float8),
+                                           ((g.shape ->> 1)::float8, (g.shape ->> 0)::float8)) as c(col, row)
+                      where not (i.document -> 'properties' ? 'proj:bbox')
+                        and jsonb_typeof(g.t) = 'array' and jsonb_array_length(g.t) in (6, 9)
+                        and jsonb_typeof(g.shape) = 'array' and jsonb_array_length(g.shape) = 2
+                        and (select bool_and(jsonb_typeof(v) = 'number') from jsonb_array_elements(g.t) v)
+                        and (select bool_and(jsonb_typeof(v) = 'number') from jsonb_array_elements(g.shape) v)
+                     ) corners
+                having count(*) = 4), '{}'::jsonb))
+where jsonb_typeof(i.document -> 'stac_extensions') = 'array'
   and i.document -> 'stac_extensions' ? 'https://stac-extensions.github.io/projection/v2.0.0/schema.json';

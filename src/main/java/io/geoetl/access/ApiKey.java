@@ -10,18 +10,18 @@ import org.springframework.stereotype.Component;
 
 /** The configured API key (GEOETL_API_KEY) and whether a request presents it. */
 @Component
-class ApiKey {
+public class ApiKey {
 
     private static final String BEARER = "bearer ";
 
     /** SHA-256 of the key, or null without one: comparing digests hides the key's length too. */
     private final byte[] expected;
 
-    ApiKey(ApiProperties api) {
+    public ApiKey(ApiProperties api) {
         this.expected = api.keyRequired() ? sha256(api.apiKey()) : null;
     }
 
-    boolean configured() {
+    public boolean configured() {
         return expected != null;
     }
 
@@ -29,7 +29,7 @@ class ApiKey {
      * The key in X-API-Key, or as {@code Authorization: Bearer <key>}, which is what Prometheus' scrape
      * configuration sends. Compared in constant time.
      */
-    boolean presentedBy(HttpServletRequest request) {
+    public boolean presentedBy(HttpServletRequest request) {
         String presented = request.getHeader("X-API-Key");
         String authorization = request.getHeader("Authorization");
         if (presented == null && authorization != null && authorization.regionMatches(true, 0, BEARER, 0,

@@ -25,7 +25,9 @@ import org.springframework.stereotype.Repository;
 class FeatureTables {
 
     /**
-     * One row per served table. The extent is the bbox of the table's STAC item (written with the table,
+     * One row per served table: geoetl loads every table in EPSG:4326, and a bbox is compared in it; a
+     * table in another CRS (made or altered by hand) would need the box densified and clipped to the CRS's
+     * area of use to answer right, so it is not served. The extent is the bbox of the table's STAC item (written with the table,
      * in its transaction, by TableFinalizer), else PostGIS's estimate from the planner's statistics: never
      * a scan of the table.
      */
@@ -50,7 +52,7 @@ class FeatureTables {
             join geometry_columns g on g.f_table_schema = n.nspname and g.f_table_name = c.relname
             join pg_attribute f on f.attrelid = c.oid and f.attname = '%1$s' and not f.attisdropped
             join pg_index k on k.indrelid = c.oid and k.indisprimary and k.indnatts = 1 and k.indkey[0] = f.attnum
-            where o.target_kind = 'table' and n.nspname || '.' || c.relname = o.target_name and g.srid > 0
+            where o.target_kind = 'table' and n.nspname || '.' || c.relname = o.target_name and g.srid = 4326
               and n.nspname::text = any(?::text[]) and n.nspname::text <> all(?::text[])
             """.formatted(FeatureTable.FID);
 

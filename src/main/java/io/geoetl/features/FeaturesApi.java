@@ -9,6 +9,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.geoetl.api.ApiResponse;
+import io.geoetl.api.HttpRequests;
 import io.geoetl.config.StacProperties;
 import io.geoetl.error.NotFoundException;
 import org.apache.camel.Exchange;
@@ -42,13 +43,13 @@ public class FeaturesApi {
         this.stac = stac;
     }
 
-    public ApiResponse landing(@Header("Host") String host) {
-        String base = base(host);
+    public ApiResponse landing(Exchange exchange) {
+        String base = base(exchange);
         Map<String, Object> landing = new LinkedHashMap<>();
         landing.put("title", "geoetl features");
         landing.put("description", "Every table geoetl loaded, as OGC API - Features collections (read only)");
         landing.put("links", List.of(link("self", base, JSON, "This document"),
-                link("service-desc", stac.publicRoot(host) + "/api/openapi.json", "application/vnd.oai.openapi+json;version=3.0",
+                link("service-desc", root(exchange) + "/api/openapi.json", "application/vnd.oai.openapi+json;version=3.0",
                         "The API definition"),
                 link("conformance", base + "/conformance", JSON, "Conformance classes"),
                 link("data", base + "/collections", JSON, "Collections: the tables geoetl loaded")));
@@ -59,8 +60,8 @@ public class FeaturesApi {
         return json(Map.of("conformsTo", CONFORMANCE), JSON);
     }
 
-    public ApiResponse collections(@Header("Host") String host) {
-        String base = base(host);
+    public ApiResponse collections(Exchange exchange) {
+        String base = base(exchange);
         List<Map<String, Object>> collections = tables.all().stream().map(table -> collection(table, base)).toList();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("links", List.of(link("self", base + "/collections", JSON, "Collections")));
@@ -68,14 +69,14 @@ public class FeaturesApi {
         return json(body, JSON);
     }
 
-    public ApiResponse collection(@Header("collection_id") String collectionId, @Header("Host") String host) {
-        return json(collection(require(collectionId), base(host)), JSON);
+    public ApiResponse collection(@Header("collection_id") String collectionId, Exchange exchange) {
+        return json(collection(require(collectionId), base(exchange)), JSON);
     }
 
-    public ApiResponse items(@Header("collection_id") String collectionId, @Headers Map<String, Object> headers) {
+    public ApiResponse items(@Header("collection_id") String collectionId, @Headers Map<String, Object> headers, Exchange exchange) {
         FeatureTable table = require(collectionId);
         ItemsQuery query = ItemsQuery.parse(headers);
-        String base = base((String) headers.get("Host"));
+        String base = base(exchange);
         String collectionUrl = base + "/collections/" + table.id();
         String self = collectionUrl + "/items";
         FeatureRows.Page page = rows.page(table, query);
@@ -97,7 +98,7 @@ public class FeaturesApi {
     }
 
     public ApiResponse feature(@Header("collection_id") String collectionId, @Header("feature_id") String featureId,
-            @Header("Host") String host) {
+            Exchange exchange) {
         FeatureTable table = require(collectionId);
         long fid;
         try {
@@ -106,7 +107,7 @@ public class FeaturesApi {
             throw new NotFoundException("feature", featureId);
         }
         FeatureRows.Row row = rows.one(table, fid).orElseThrow(() -> new NotFoundException("feature", featureId));
-        String collectionUrl = base(host) + "/collections/" + table.id();
+        String collectionUrl = base(exchange) + "/collections/" + table.id();
         return json(feature(row, List.of(link("self", collectionUrl + "/items/" + fid, GEOJSON, "This feature"),
                 link("collection", collectionUrl, JSON, table.id()))), GEOJSON);
     }
@@ -164,8 +165,13 @@ public class FeaturesApi {
         return tables.find(collectionId).orElseThrow(() -> new NotFoundException("collection", collectionId));
     }
 
-    private String base(String host) {
-        return stac.publicRoot(host) + PATH;
+    /** The API's root URL for links: the configured public URL, else the Host the client sent. */
+    private String root(Exchange exchange) {
+        return stac.publicRoot(HttpRequests.host(exchange));
+    }
+
+    private String base(Exchange exchange) {
+        return root(exchange) + PATH;
     }
 
     private static Map<String, Object> link(String rel, String href, String type, String title) {

@@ -39,9 +39,13 @@ class AssetHrefs {
         this.places = places;
     }
 
-    /** The assets with hrefs for readers; {@code assetsUrl} is the API's URL of this document's assets. */
+    /**
+     * The assets with hrefs for readers; {@code assetsUrl} is the API's URL of this document's assets.
+     * Signed links read bytes without asking the API, so they go only to a reader who {@code mayReadBytes}
+     * (with an API key set: who presented it); others get the stored URL, unsigned.
+     */
     @SuppressWarnings("unchecked")
-    Map<String, Object> present(Map<?, ?> assets, String assetsUrl) {
+    Map<String, Object> present(Map<?, ?> assets, String assetsUrl, boolean mayReadBytes) {
         OffsetDateTime expiry = OffsetDateTime.now().plus(properties.sasValidity());
         Map<String, Object> presented = new LinkedHashMap<>();
         assets.forEach((key, value) -> {
@@ -51,7 +55,11 @@ class AssetHrefs {
                 switch (properties.assetLinks()) {
                     case API -> asset.put("href", assetsUrl + "/" + URLEncoder.encode((String) key,
                             StandardCharsets.UTF_8).replace("+", "%20"));
-                    case SIGNED -> asset.put("href", blobs.signedUrl(location.container(), location.name(), expiry));
+                    case SIGNED -> {
+                        if (mayReadBytes) {
+                            asset.put("href", blobs.signedUrl(location.container(), location.name(), expiry));
+                        }
+                    }
                     case STORED -> {
                     }
                 }

@@ -7,12 +7,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.geoetl.access.ApiKey;
 import io.geoetl.api.ApiResponse;
+import io.geoetl.api.HttpRequests;
 import io.geoetl.config.StacProperties;
 import io.geoetl.error.BadRequestException;
 import io.geoetl.error.NotFoundException;
 import io.geoetl.features.FeaturesApi;
 import io.geoetl.orchestration.Json;
+import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -41,18 +44,20 @@ public class StacApi {
     private final StacRepository repository;
     private final StacProperties properties;
     private final AssetHrefs hrefs;
+    private final ApiKey apiKey;
 
-    StacApi(StacRepository repository, StacProperties properties, AssetHrefs hrefs) {
+    StacApi(StacRepository repository, StacProperties properties, AssetHrefs hrefs, ApiKey apiKey) {
         this.repository = repository;
         this.properties = properties;
         this.hrefs = hrefs;
+        this.apiKey = apiKey;
     }
 
-    public ApiResponse landing(@Header("Host") String host) {
-        String base = base(host);
+    public ApiResponse landing(Exchange exchange) {
+        String base = base(exchange);
         List<Map<String, Object>> links = new ArrayList<>(List.of(
                 link("self", base, JSON), link("root", base, JSON),
-                link("service-desc", properties.publicRoot(host) + "/api/openapi.json", "application/vnd.oai.openapi+json;version=3.0"),
+                link("service-desc", root(exchange) + "/api/openapi.json", "application/vnd.oai.openapi+json;version=3.0"),
                 link("conformance", base + "/conformance", JSON),
                 link("data", base + "/collections", JSON),
                 withMethod(link("search", base + "/search", GEOJSON), "GET"),
@@ -77,57 +82,57 @@ public class StacApi {
         return json(Map.of("conformsTo", CONFORMANCE), JSON);
     }
 
-    public ApiResponse collections(@Header("Host") String host) {
-        String base = base(host);
+    public ApiResponse collections(Exchange exchange) {
+        String base = base(exchange);
         List<Map<String, Object>> collections = repository.collections().stream()
-                .map(collection -> withCollectionLinks(collection, base)).toList();
+                .map(collection -> withCollectionLinks(collection, base, exchange)).toList();
         return json(Map.of("collections", collections, "links", List.of(link("self", base + "/collections", JSON),
                 link("root", base, JSON))), JSON);
     }
 
-    public ApiResponse collection(@Header("collection_id") String collectionId, @Header("Host") String host) {
-        return json(withCollectionLinks(requireCollection(collectionId), base(host)), JSON);
+    public ApiResponse collection(@Header("collection_id") String collectionId, Exchange exchange) {
+        return json(withCollectionLinks(requireCollection(collectionId), base(exchange), exchange), JSON);
     }
 
-    public ApiResponse items(@Header("collection_id") String collectionId, @Headers Map<String, Object> headers) {
+    public ApiResponse items(@Header("collection_id") String collectionId, @Headers Map<String, Object> headers, Exchange exchange) {
         requireCollection(collectionId);
         Map<String, String> params = queryParameters(headers);
         params.put("collections", collectionId);
         params.remove("ids");
         SearchQuery query = SearchParser.fromQuery(params);
-        String base = base((String) headers.get("Host"));
+        String base = base(exchange);
         String self = base + "/collections/" + collectionId + "/items";
-        return page(query, base, self, null);
+        return page(query, base, self, null, exchange);
     }
 
     public ApiResponse item(@Header("collection_id") String collectionId, @Header("item_id") String itemId,
-            @Header("Host") String host) {
+            Exchange exchange) {
         requireCollection(collectionId);
         Map<String, Object> item = repository.findItem(collectionId, itemId)
                 .orElseThrow(() -> new NotFoundException("item", itemId));
-        return json(present(item, base(host)), GEOJSON);
+        return json(present(item, base(exchange), exchange), GEOJSON);
     }
 
-    public ApiResponse searchGet(@Headers Map<String, Object> headers) {
-        String base = base((String) headers.get("Host"));
-        return page(SearchParser.fromQuery(queryParameters(headers)), base, base + "/search", null);
+    public ApiResponse searchGet(@Headers Map<String, Object> headers, Exchange exchange) {
+        String base = base(exchange);
+        return page(SearchParser.fromQuery(queryParameters(headers)), base, base + "/search", null, exchange);
     }
 
-    public ApiResponse searchPost(@Body String body, @Header("Host") String host) {
+    public ApiResponse searchPost(@Body String body, Exchange exchange) {
         Map<String, Object> request;
         try {
             request = body == null || body.isBlank() ? Map.of() : Json.readMap(body);
         } catch (RuntimeException e) {
             throw new BadRequestException("invalid_json", "search body is not a JSON object", Map.of());
         }
-        String base = base(host);
-        return page(SearchParser.fromBody(request), base, base + "/search", request);
+        String base = base(exchange);
+        return page(SearchParser.fromBody(request), base, base + "/search", request, exchange);
     }
 
-    public ApiResponse queryables(@Header("Host") String host) {
+    public ApiResponse queryables(Exchange exchange) {
         Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("$schema", "https://json-schema.org/draft/2019-09/schema");
-        schema.put("$id", base(host) + "/queryables");
+        schema.put("$id", base(exchange) + "/queryables");
         schema.put("type", "object");
         schema.put("title", "Queryables of the geoetl catalog");
         schema.put("properties", Map.of(
@@ -140,10 +145,12 @@ public class StacApi {
         return json(schema, "application/schema+json");
     }
 
-    private ApiResponse page(SearchQuery query, String base, String self, Map<String, Object> postBody) {
+    private ApiResponse page(SearchQuery query, String base, String self, Map<String, Object> postBody,
+            Exchange exchange) {
         StacRepository.Page page = repository.search(query);
         List<Map<String, Object>> features = page.items().stream()
-                .map(item -> StacFields.apply(present(item, base), query.include(), query.exclude())).toList();
+                .map(item -> StacFields.apply(present(item, base, exchange), query.include(), query.exclude()))
+                .toList();
         List<Map<String, Object>> links = new ArrayList<>(List.of(link("self", self, GEOJSON),
                 link("root", base, JSON)));
         if (page.nextToken() != null) {
@@ -202,7 +209,7 @@ public class StacApi {
         return String.join("&", parts);
     }
 
-    private Map<String, Object> present(Map<String, Object> stored, String base) {
+    private Map<String, Object> present(Map<String, Object> stored, String base, Exchange exchange) {
         Map<String, Object> item = new LinkedHashMap<>(stored);
         String collection = (String) item.get("collection");
         String self = base + "/collections/" + collection + "/items/" + item.get("id");
@@ -212,18 +219,19 @@ public class StacApi {
         links.addAll(FeaturesApi.stacItemLinks(item, base));
         item.put("links", links);
         if (item.get("assets") instanceof Map<?, ?> assets) {
-            item.put("assets", hrefs.present(assets, self + "/assets"));
+            item.put("assets", hrefs.present(assets, self + "/assets", mayReadBytes(exchange)));
         }
         return item;
     }
 
-    private Map<String, Object> withCollectionLinks(Map<String, Object> stored, String base) {
+    private Map<String, Object> withCollectionLinks(Map<String, Object> stored, String base,
+            Exchange exchange) {
         Map<String, Object> collection = new LinkedHashMap<>(stored);
         String self = base + "/collections/" + collection.get("id");
         collection.put("links", List.of(link("self", self, JSON), link("root", base, JSON),
                 link("parent", base, JSON), link("items", self + "/items", GEOJSON)));
         if (collection.get("assets") instanceof Map<?, ?> assets) {
-            collection.put("assets", hrefs.present(assets, self + "/assets"));
+            collection.put("assets", hrefs.present(assets, self + "/assets", mayReadBytes(exchange)));
         }
         return collection;
     }
@@ -233,8 +241,25 @@ public class StacApi {
                 collectionId));
     }
 
-    private String base(String host) {
-        return properties.publicRoot(host) + "/api/stac";
+    /**
+     * Whether this caller may be handed links that read asset bytes by themselves (signed links): with an
+     * API key set, only a caller who presented it; the catalog itself stays open to everyone.
+     */
+    private boolean mayReadBytes(Exchange exchange) {
+        if (!apiKey.configured()) {
+            return true;
+        }
+        HttpServletRequest request = HttpRequests.of(exchange);
+        return request != null && apiKey.presentedBy(request);
+    }
+
+    /** The API's root URL for links: the configured public URL, else the Host the client sent. */
+    private String root(Exchange exchange) {
+        return properties.publicRoot(HttpRequests.host(exchange));
+    }
+
+    private String base(Exchange exchange) {
+        return root(exchange) + "/api/stac";
     }
 
     private static Map<String, String> queryParameters(Map<String, Object> headers) {

@@ -81,6 +81,11 @@ class StacAssets {
         }
     }
 
+    /** An entity tag as HTTP writes it: quoted (Azure's ETags are, Azurite's are not). */
+    private static String quoted(String etag) {
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
     private void serve(HttpServletRequest request, HttpServletResponse response, Map<String, Object> document,
             String key) throws IOException {
         Map<?, ?> asset = document.get("assets") instanceof Map<?, ?> assets && assets.get(key) instanceof Map<?, ?> a
@@ -96,9 +101,14 @@ class StacAssets {
             // Catalogued, but the blob is gone (deleted behind geoetl's back): the asset is missing, not the server.
             throw new NotFoundException("asset", key);
         }
-        ByteRange range = ByteRange.of(request.getHeader("Range"), blob.size());
+        String etag = quoted(blob.etag());
+        // If-Range names the version a client already holds part of: for another version, the whole blob
+        // (RFC 9110, 13.1.5), so a resumed download never splices two versions together.
+        String ifRange = request.getHeader("If-Range");
+        ByteRange range = ByteRange.of(ifRange == null || ifRange.equals(etag) ? request.getHeader("Range") : null,
+                blob.size());
         response.setHeader("Accept-Ranges", "bytes");
-        response.setHeader("ETag", blob.etag());
+        response.setHeader("ETag", etag);
         if (blob.lastModified() != null) {
             response.setDateHeader("Last-Modified", blob.lastModified().toInstant().toEpochMilli());
         }

@@ -2,6 +2,7 @@ package io.geoetl.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,16 @@ class ProjectionUpgradeIT {
         // Written by something else: not this extension, left alone.
         store(before, "other", List.of(FILE), Map.of("datetime", "2024-01-01T00:00:00Z", "proj:code", "EPSG:4326"));
 
+        // Odd documents geoetl never wrote must not stop the upgrade: they are upgraded as far as they can be.
+        store(before, "lower", List.of(V2), Map.of("datetime", "2024-01-01T00:00:00Z", "proj:code", "epsg:3035",
+                "proj:shape", List.of("x", "20"), "proj:transform", List.of(1, 0, 0, 0, 1, 0)));
+        Map<String, Object> nulls = new LinkedHashMap<>(Map.of("datetime", "2024-01-01T00:00:00Z",
+                "proj:code", "ESRI:102003", "proj:shape", List.of(10, 20)));
+        nulls.put("proj:transform", Arrays.asList(1, null, 0, Map.of("a", 1), 1, 0));
+        store(before, "nulls", List.of(V2), nulls);
+        before.update("update stac_item set document = jsonb_set(document, '{stac_extensions}', to_jsonb(?::text)) "
+                + "where item_id = 'other'", V2);
+
         JdbcTemplate after = V005Database.upgrade();
 
         Map<String, Object> utm = item(after, "utm");
@@ -56,6 +67,10 @@ class ProjectionUpgradeIT {
         Map<String, Object> roads = (Map<String, Object>) item(after, "roads").get("properties");
         assertThat(roads).containsEntry("proj:epsg", 4326).doesNotContainKey("proj:bbox");
         assertThat((Map<String, Object>) item(after, "other").get("properties")).doesNotContainKey("proj:epsg");
+        assertThat((Map<String, Object>) item(after, "lower").get("properties")).containsEntry("proj:epsg", 3035)
+                .doesNotContainKey("proj:bbox");
+        assertThat((Map<String, Object>) item(after, "nulls").get("properties")).containsEntry("proj:epsg", null)
+                .containsEntry("proj:code", "ESRI:102003").doesNotContainKey("proj:bbox");
 
         StacValidator.assertValid(List.of(utm, item(after, "local"), item(after, "roads")));
     }

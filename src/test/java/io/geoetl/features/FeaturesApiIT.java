@@ -175,13 +175,17 @@ class FeaturesApiIT extends IntegrationTest {
                     + "geometry(MultiPoint, 4326))");
             jdbc.execute("insert into " + name + " values (1, 'x', 'SRID=4326;MULTIPOINT((1 1))')");
         }
+        // Registered, but altered by hand into another CRS: a bbox in CRS84 could not be compared right.
+        String projected = "geo.projected_" + suffix;
+        jdbc.execute("create table " + projected + " (ogc_fid integer primary key, geom geometry(Point, 3035))");
+        jdbc.execute("insert into " + projected + " values (1, 'SRID=3035;POINT(4321000 3210000)')");
         // A registry row alone serves nothing outside the data schemas, nor a table that is gone.
-        List<String> registered = List.of(inPublic, dropped, "geoetl.job", "geoetl.output_target");
+        List<String> registered = List.of(inPublic, dropped, projected, "geoetl.job", "geoetl.output_target");
         registered.forEach(name -> jdbc.update("insert into output_target (target_kind, target_name) values "
                 + "('table', ?)", name));
         jdbc.execute("drop table " + dropped);
         try {
-            for (String id : List.of(stranger, inPublic, dropped, "geoetl.job", "geoetl.output_target",
+            for (String id : List.of(stranger, inPublic, dropped, projected, "geoetl.job", "geoetl.output_target",
                     "geoetl.stac_item", "public.spatial_ref_sys", "pg_catalog.pg_class", "geo", "..")) {
                 for (String path : List.of("", "/items", "/items/1")) {
                     Answer answer = get("/api/features/collections/" + id + path);
@@ -196,6 +200,7 @@ class FeaturesApiIT extends IntegrationTest {
                     + "target_name = ?", name));
             jdbc.execute("drop table " + stranger);
             jdbc.execute("drop table " + inPublic);
+            jdbc.execute("drop table " + projected);
         }
     }
 

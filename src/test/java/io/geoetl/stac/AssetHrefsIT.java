@@ -47,7 +47,7 @@ class AssetHrefsIT extends IntegrationTest {
         String plain = blobs.url("silver", name);
 
         Map<String, Object> signed = hrefs(AssetLinks.SIGNED).present(Map.of("data", Map.of("href", plain, "type",
-                "image/tiff")), "http://api/unused");
+                "image/tiff")), "http://api/unused", true);
         String href = (String) ((Map<String, Object>) signed.get("data")).get("href");
 
         assertThat(href).startsWith(plain + "?").contains("sig=").contains("se=");
@@ -74,9 +74,12 @@ class AssetHrefsIT extends IntegrationTest {
                 assets.put(container, Map.of("href", blobs.url(container, name)));
             }
 
-            Map<String, Object> signed = hrefs(AssetLinks.SIGNED).present(assets, "http://api/unused");
-            Map<String, Object> served = hrefs(AssetLinks.API).present(assets, "http://api/c/items/i/assets");
-            Map<String, Object> stored = hrefs(AssetLinks.STORED).present(assets, "http://api/c/items/i/assets");
+            Map<String, Object> signed = hrefs(AssetLinks.SIGNED).present(assets, "http://api/unused", true);
+            Map<String, Object> served = hrefs(AssetLinks.API).present(assets, "http://api/c/items/i/assets", true);
+            Map<String, Object> stored = hrefs(AssetLinks.STORED).present(assets, "http://api/c/items/i/assets",
+                    true);
+            // A reader without the API key (when one is set) gets no signed link: it would read the bytes.
+            Map<String, Object> keyless = hrefs(AssetLinks.SIGNED).present(assets, "http://api/unused", false);
 
             for (String container : List.of("bronze", "landing", "silver")) {
                 assertThat((String) ((Map<String, Object>) signed.get(container)).get("href")).as(container)
@@ -84,6 +87,8 @@ class AssetHrefsIT extends IntegrationTest {
                 assertThat((String) ((Map<String, Object>) served.get(container)).get("href")).as(container)
                         .isEqualTo("http://api/c/items/i/assets/" + container);
                 assertThat((String) ((Map<String, Object>) stored.get(container)).get("href")).as(container)
+                        .isEqualTo(blobs.url(container, name));
+                assertThat((String) ((Map<String, Object>) keyless.get(container)).get("href")).as(container)
                         .isEqualTo(blobs.url(container, name));
             }
             for (Map<String, Object> presented : List.of(signed, served, stored)) {

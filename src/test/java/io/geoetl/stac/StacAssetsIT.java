@@ -82,9 +82,34 @@ class StacAssetsIT extends IntegrationTest {
         assertThat(tail.statusCode()).isEqualTo(206);
         assertThat(tail.body()).isEqualTo(Arrays.copyOfRange(bytes, bytes.length - 10, bytes.length));
 
+        String etag = head.headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).startsWith("\"").endsWith("\"");
+        HttpResponse<byte[]> sameVersion = HTTP.send(HttpRequest.newBuilder(uri(itemPath + "/assets/data"))
+                .header("Range", "bytes=0-9").header("If-Range", etag).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(sameVersion.statusCode()).isEqualTo(206);
+        HttpResponse<byte[]> otherVersion = HTTP.send(HttpRequest.newBuilder(uri(itemPath + "/assets/data"))
+                .header("Range", "bytes=0-9").header("If-Range", "\"0xSTALE\"").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(otherVersion.statusCode()).as("a stale If-Range gets the whole blob").isEqualTo(200);
+        assertThat(otherVersion.body()).isEqualTo(bytes);
+
         HttpResponse<byte[]> pastTheEnd = fetch(itemPath + "/assets/data", "bytes=" + bytes.length + "-");
         assertThat(pastTheEnd.statusCode()).isEqualTo(416);
         assertThat(pastTheEnd.headers().firstValue("Content-Range")).hasValue("bytes */" + bytes.length);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aHostQueryParameterDoesNotRedirectTheLinks() {
+        // Camel merges query parameters into the message headers: links must come from the request's Host.
+        Map<String, Object> served = get("/api/stac/collections/" + collection + "/items/elev?Host=evil.example")
+                .body();
+
+        String href = (String) ((Map<String, Object>) ((Map<String, Object>) served.get("assets")).get("data"))
+                .get("href");
+        assertThat(href).startsWith(uri("/api/stac/").toString());
+        assertThat(((List<Map<String, Object>>) served.get("links"))).allSatisfy(link ->
+                assertThat((String) link.get("href")).startsWith(uri("/api/").toString()));
     }
 
     @Test
