@@ -136,7 +136,14 @@ public class TaskRepository {
                 + "and j.generation = t.generation)", taskId) > 0;
     }
 
-    /** A delivery that found the task finished or held by a live worker (see V002). */
+    /** Whether a worker holds the task now: processing, in its job's current generation, the job processing. */
+    public boolean heldByAWorker(String taskId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("select exists (select 1 from task t join job j on "
+                + "j.job_id = t.job_id and j.generation = t.generation where t.task_id = ? and t.status = "
+                + "'processing' and j.status = 'processing')", Boolean.class, taskId));
+    }
+
+    /** A delivery that found the task finished, cancelled or gone (see V002). */
     public void countDuplicateDelivery(String taskId) {
         jdbc.update("update task set duplicate_deliveries = duplicate_deliveries + 1 where task_id = ?", taskId);
     }

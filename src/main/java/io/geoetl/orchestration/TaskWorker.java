@@ -76,7 +76,15 @@ public class TaskWorker {
         try {
             Optional<TaskRecord> claimed = tasks.claim(message.taskId(), staleAfter());
             if (claimed.isEmpty()) {
-                // Finished, cancelled, or held by a live worker: a duplicate delivery changes nothing.
+                if (tasks.heldByAWorker(message.taskId())) {
+                    // A worker holds it and its heartbeat is fresh. This delivery may still be the task's only
+                    // message (that worker may have died a moment ago), so it is not dropped: it comes back once
+                    // the heartbeat would be stale, and claims the task if nobody renewed it by then.
+                    log.debug("event=task_message_deferred reason=held task_id={}", message.taskId());
+                    lease.redeliverAfter(Duration.ofSeconds((staleAfter().toMillis() + 999) / 1000));
+                    return;
+                }
+                // Finished, cancelled or gone: a duplicate delivery changes nothing.
                 log.debug("event=task_message_dropped reason=not_claimable task_id={}", message.taskId());
                 tasks.countDuplicateDelivery(message.taskId());
                 lease.acknowledge();

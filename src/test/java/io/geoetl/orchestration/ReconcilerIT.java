@@ -130,6 +130,34 @@ class ReconcilerIT extends IntegrationTest {
                 jobId)).isZero();
     }
 
+    /**
+     * A delivery that finds its task held by a worker whose heartbeat is still fresh may be the task's only
+     * message: if that worker died, dropping it left the task to the reconciler (98 s once in ChaosIT on a
+     * loaded machine). It comes back once the heartbeat would be stale, and then claims the task.
+     */
+    @Test
+    void aDeliveryFindingItsTaskHeldComesBackAndClaimsItOnceTheHolderIsPresumedDead() throws Exception {
+        stopConsumers("-tasks");
+        String jobId = submit("hello_world", "{\"n\": 1, \"message\": \"" + unique("held") + "\"}");
+        await(() -> jdbc.queryForObject("select count(*) from task where job_id = ? and status = 'queued' "
+                + "and stage = 1", Integer.class, jobId) == 1, Duration.ofSeconds(120), "the task to be queued");
+        OffsetDateTime queued = jdbc.queryForObject("select max(queued_at) from task where job_id = ?",
+                OffsetDateTime.class, jobId);
+        // A worker claimed it and died at once: its heartbeat is fresh now and never moves again.
+        jdbc.update("update task set status = 'processing', attempt = 1, started_at = now(), heartbeat_at = now() "
+                + "where job_id = ? and stage = 1", jobId);
+
+        startConsumers();
+
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(120)).get("status")).isEqualTo("completed");
+        assertThat(jdbc.queryForObject("select attempt from task where job_id = ? and stage = 1", Integer.class,
+                jobId)).as("claimed by the delivery that came back").isEqualTo(2);
+        assertThat(jdbc.queryForObject("select duplicate_deliveries from task where job_id = ? and stage = 1",
+                Integer.class, jobId)).as("the only message was not dropped").isZero();
+        assertThat(jdbc.queryForObject("select max(queued_at) from task where job_id = ? and stage = 1",
+                OffsetDateTime.class, jobId)).as("not sent again by the reconciler").isEqualTo(queued);
+    }
+
     @Test
     void stageWhoseTasksAllEndedButNeverAdvancedIsAdvanced() throws Exception {
         stopConsumers("-tasks");
