@@ -12,8 +12,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.geoetl.error.BadRequestException;
+import io.geoetl.orchestration.JobListView;
 import io.geoetl.orchestration.JobRecord;
-import io.geoetl.orchestration.JobRepository;
 import io.geoetl.orchestration.JobStatus;
 import io.geoetl.orchestration.JobStatusView;
 import io.geoetl.orchestration.JobSubmitter;
@@ -36,16 +36,16 @@ public class JobsApi {
 
     private final JobSubmitter submitter;
     private final JobStatusView statusView;
-    private final JobRepository jobs;
+    private final JobListView listView;
     private final TaskRepository tasks;
     private final WorkflowCatalog catalog;
     private final ObjectMapper mapper;
 
-    public JobsApi(JobSubmitter submitter, JobStatusView statusView, JobRepository jobs, TaskRepository tasks,
+    public JobsApi(JobSubmitter submitter, JobStatusView statusView, JobListView listView, TaskRepository tasks,
             WorkflowCatalog catalog, ObjectMapper mapper) {
         this.submitter = submitter;
         this.statusView = statusView;
-        this.jobs = jobs;
+        this.listView = listView;
         this.tasks = tasks;
         this.catalog = catalog;
         this.mapper = mapper;
@@ -66,17 +66,21 @@ public class JobsApi {
         return ApiResponse.ok(statusView.status(jobId));
     }
 
+    /**
+     * A page of jobs, newest first, each with its current stage and stage name, task counts, progress
+     * and error summary: everything a live job list shows, in one call.
+     */
     public ApiResponse list(@Header("status") String status, @Header("job_type") String jobType,
             @Header("limit") String limit, @Header("before") String before) {
         String statusFilter = QueryParameters.oneOf("status", status, JOB_STATUSES);
         String typeFilter = jobType == null || jobType.isBlank() ? null : catalog.workflow(jobType).jobType();
         OffsetDateTime cursor = parseCursor(before);
         int pageSize = QueryParameters.limit(limit, 50, 500);
-        List<JobRecord> page = jobs.list(statusFilter, typeFilter, cursor, pageSize);
+        JobListView.Page page = listView.page(statusFilter, typeFilter, cursor, pageSize);
         Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("jobs", page.stream().map(JobStatusView::summary).toList());
-        answer.put("count", page.size());
-        answer.put("next_before", page.size() == pageSize ? page.get(page.size() - 1).createdAt().toString() : null);
+        answer.put("jobs", page.jobs());
+        answer.put("count", page.jobs().size());
+        answer.put("next_before", page.nextBefore() == null ? null : page.nextBefore().toString());
         return ApiResponse.ok(answer);
     }
 

@@ -5,11 +5,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
@@ -45,6 +47,16 @@ public class JobRepository {
 
     /** Newest first, optionally filtered; keyset paging on created_at. */
     public List<JobRecord> list(String status, String jobType, OffsetDateTime before, int limit) {
+        Statement list = listStatement(status, jobType, before, limit);
+        return jdbc.query(list.sql(), JOB, list.args());
+    }
+
+    /**
+     * The statement {@link #list} runs, apart so a test can read its plan. Each filter, and no filter,
+     * has an index whose order is the page's: job_status_created_idx, job_type_created_idx and
+     * job_created_idx (V009), so a page reads its rows and stops.
+     */
+    static Statement listStatement(String status, String jobType, OffsetDateTime before, int limit) {
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from job where true");
         List<Object> args = new ArrayList<>();
         if (status != null) {
@@ -61,7 +73,36 @@ public class JobRepository {
         }
         sql.append(" order by created_at desc limit ?");
         args.add(limit);
-        return jdbc.query(sql.toString(), JOB, args.toArray());
+        return new Statement(sql.toString(), args.toArray());
+    }
+
+    /** SQL with its bound values. */
+    record Statement(String sql, Object... args) {
+    }
+
+    /**
+     * Stage rows of a page of jobs in one statement on the primary key (job_id leads it); the stage
+     * result documents are left out. Rows of earlier generations are dropped in {@link #currentStages}.
+     */
+    static final String STAGES_OF_JOBS = "select stage, task_count, open_tasks, completed_tasks, failed_tasks, "
+            + "null::text, created_at, ended_at, job_id, generation from job_stage where job_id = any(?) "
+            + "order by job_id, stage";
+
+    /** The opened stages of each job's current generation, by job id, in stage order. */
+    public Map<String, List<StageRecord>> currentStages(List<JobRecord> page) {
+        Map<String, Integer> generations = new HashMap<>();
+        page.forEach(job -> generations.put(job.jobId(), job.generation()));
+        Map<String, List<StageRecord>> stages = new HashMap<>();
+        if (page.isEmpty()) {
+            return stages;
+        }
+        jdbc.query(STAGES_OF_JOBS, (RowCallbackHandler) rs -> {
+            String jobId = rs.getString(9);
+            if (Integer.valueOf(rs.getInt(10)).equals(generations.get(jobId))) {
+                stages.computeIfAbsent(jobId, id -> new ArrayList<>()).add(STAGE.mapRow(rs, rs.getRow()));
+            }
+        }, (Object) generations.keySet().toArray(String[]::new));
+        return stages;
     }
 
     /** queued -> processing when the first stage opens. */

@@ -44,7 +44,6 @@ public class JobStatusView {
         List<StageRecord> stageRows = jobs.stages(job.jobId(), job.generation());
         Workflow workflow = catalog.find(job.jobType()).orElse(null);
         List<Map<String, Object>> stages = new ArrayList<>();
-        double doneFraction = 0;
         for (StageRecord stage : stageRows) {
             Map<String, Object> view = new LinkedHashMap<>();
             view.put("stage", stage.stage());
@@ -60,14 +59,11 @@ public class JobStatusView {
                 view.put("duration_ms", Duration.between(stage.createdAt(), stage.endedAt()).toMillis());
             }
             stages.add(view);
-            int terminal = stage.completedTasks() + stage.failedTasks();
-            doneFraction += stage.endedAt() != null ? 1.0
-                    : stage.taskCount() == 0 ? 0 : (double) terminal / stage.taskCount();
         }
         Map<String, Object> status = summary(job);
-        status.put("progress_percent", job.status() == JobStatus.COMPLETED || job.status()
-                == JobStatus.COMPLETED_WITH_ERRORS ? 100.0
-                : Math.round(1000.0 * doneFraction / job.totalStages()) / 10.0);
+        double progress = JobProgress.fraction(job, stageRows);
+        status.put("progress", JobProgress.rounded(progress));
+        status.put("progress_percent", JobProgress.percent(progress));
         status.put("stages", stages);
         status.put("result_data", job.resultData());
         status.put("error_details", job.errorDetails());

@@ -4,6 +4,7 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Optional;
 
 import io.geoetl.workflow.PriorTask;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Repository;
 
@@ -208,6 +210,30 @@ public class TaskRepository {
         return jdbc.queryForList("select stage, status, count(*) as tasks from task where job_id = ? "
                 + "and status in ('queued', 'processing') and generation = ? group by stage, status", jobId,
                 generation);
+    }
+
+    /**
+     * Queued and processing tasks of a page of jobs, in one statement on task_in_flight_idx (V005),
+     * which holds only in-flight tasks: its cost follows the dispatch windows, not the jobs' sizes.
+     */
+    static final String IN_FLIGHT_OF_JOBS = "select job_id, generation, status, count(*) from task "
+            + "where job_id = any(?) and status in ('queued', 'processing') group by job_id, generation, status";
+
+    /** Queued and processing counts of each job's current generation, by job id. */
+    public Map<String, Map<String, Long>> inFlightOf(List<JobRecord> page) {
+        Map<String, Integer> generations = new HashMap<>();
+        page.forEach(job -> generations.put(job.jobId(), job.generation()));
+        Map<String, Map<String, Long>> counts = new HashMap<>();
+        if (page.isEmpty()) {
+            return counts;
+        }
+        jdbc.query(IN_FLIGHT_OF_JOBS, (RowCallbackHandler) rs -> {
+            String jobId = rs.getString(1);
+            if (Integer.valueOf(rs.getInt(2)).equals(generations.get(jobId))) {
+                counts.computeIfAbsent(jobId, id -> new HashMap<>()).put(rs.getString(3), rs.getLong(4));
+            }
+        }, (Object) generations.keySet().toArray(String[]::new));
+        return counts;
     }
 
     /** One failed task's error of the stage, to explain a failed job. */

@@ -116,9 +116,22 @@ class JobsApiIT extends IntegrationTest {
         assertThat(completed).extracting(job -> job.get("job_id")).contains(jobId);
         assertThat(completed).allMatch(job -> "completed".equals(job.get("status")));
         assertThat(badStatus.status()).isEqualTo(400);
+        assertInvalidParameter(get("/api/jobs?limit=many"), "limit");
+        assertInvalidParameter(get("/api/jobs?limit=0"), "limit");
+        assertInvalidParameter(get("/api/jobs?before=yesterday"), "before");
         List<Map<String, Object>> jobTypes = (List<Map<String, Object>>) types.get("job_types");
         Map<String, Object> hello = jobTypes.stream().filter(type -> "hello_world".equals(type.get("job_type")))
                 .findFirst().orElseThrow();
+        List<Map<String, Object>> helloStages = (List<Map<String, Object>>) hello.get("stages");
+        Map<String, Object> listed = completed.stream().filter(job -> jobId.equals(job.get("job_id"))).findFirst()
+                .orElseThrow();
+        Map<String, Object> status = get("/api/jobs/status/" + jobId).body();
+        assertThat(listed).containsEntry("stage", 2).containsEntry("total_stages", 2)
+                .containsEntry("stage_name", helloStages.get(1).get("name"))
+                .containsEntry("tasks", Map.of("total", 2, "pending", 0, "queued", 0, "processing", 0,
+                        "completed", 2, "failed", 0, "cancelled", 0))
+                .containsEntry("progress", 1.0).containsEntry("progress_percent", status.get("progress_percent"))
+                .containsEntry("error_summary", null).containsEntry("ended_at", status.get("ended_at"));
         Map<String, Object> schema = (Map<String, Object>) hello.get("parameters");
         assertThat((Map<String, Object>) schema.get("properties")).containsKeys("n", "message", "failure_policy",
                 "fail_keys", "fail_attempts", "fail_permanent", "sleep_ms", "hang_attempts");
