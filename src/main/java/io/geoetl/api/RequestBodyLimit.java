@@ -12,7 +12,9 @@ import java.util.Collections;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geoetl.access.RawBodyEndpoint;
 import io.geoetl.config.ApiProperties;
+import io.geoetl.config.UploadProperties;
 import io.geoetl.error.ErrorMapping;
 import io.geoetl.error.RequestBodyRefusedException;
 import jakarta.servlet.FilterChain;
@@ -34,49 +36,60 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * A Content-Length over the limit answers 413 without reading a byte; a body without one (chunked) is
  * read up to the limit, then either refused or handed on from that bounded copy. A body with a
  * Content-Encoding answers 415. The server then discards at most Tomcat's max-swallow-size (2 MB) and closes.
+ *
+ * <p>Uploads ({@link RawBodyEndpoint}) are files, not JSON, and are never handed to Camel: their limit is
+ * GEOETL_MAX_UPLOAD_BYTES, a larger Content-Length answers 413 here, and a chunked body goes on unread,
+ * since the upload streams it to blob storage and stops at the same limit itself.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-class RequestBodyLimit extends OncePerRequestFilter {
+public class RequestBodyLimit extends OncePerRequestFilter {
 
     private final ApiProperties api;
+    private final UploadProperties uploads;
     private final ObjectMapper mapper;
 
-    RequestBodyLimit(ApiProperties api, ObjectMapper mapper) {
+    RequestBodyLimit(ApiProperties api, UploadProperties uploads, ObjectMapper mapper) {
         this.api = api;
+        this.uploads = uploads;
         this.mapper = mapper;
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
-        long limit = api.maxRequestBytes();
+        boolean upload = RawBodyEndpoint.matches(request);
+        long limit = upload ? uploads.maxBytes() : api.maxRequestBytes();
+        String setting = upload ? UploadProperties.MAX_BYTES_SETTING : ApiProperties.MAX_REQUEST_BYTES_SETTING;
         // Any Content-Encoding, "identity" included: Camel's binding inflates gzip and deflate without a
         // limit, and fails on the others (a 500). Every value counts, not only the first header's.
         List<String> encodings = Collections.list(request.getHeaders("Content-Encoding"));
         if (!encodings.isEmpty()) {
-            refuse(response, RequestBodyRefusedException.encoded(String.join(", ", encodings).strip()));
+            refuse(response, RequestBodyRefusedException.encoded(String.join(", ", encodings).strip()), mapper);
             return;
         }
         long declared = request.getContentLengthLong();
         if (declared > limit) {
-            refuse(response, RequestBodyRefusedException.tooLarge(limit, ApiProperties.MAX_REQUEST_BYTES_SETTING));
+            refuse(response, RequestBodyRefusedException.tooLarge(limit, setting), mapper);
             return;
         }
-        if (declared >= 0) {
-            // Tomcat never reads past a declared length: Camel can read this one itself.
+        if (declared >= 0 || upload) {
+            // Tomcat never reads past a declared length: Camel can read this one itself. An upload counts what
+            // it streams and stops at the limit, chunked or not.
             chain.doFilter(request, response);
             return;
         }
         byte[] body = readAtMost(request.getInputStream(), limit + 1);
         if (body.length > limit) {
-            refuse(response, RequestBodyRefusedException.tooLarge(limit, ApiProperties.MAX_REQUEST_BYTES_SETTING));
+            refuse(response, RequestBodyRefusedException.tooLarge(limit, setting), mapper);
             return;
         }
         chain.doFilter(new BufferedBody(request, body), response);
     }
 
-    private void refuse(HttpServletResponse response, RequestBodyRefusedException refusal) throws IOException {
+    /** Answers a refused body with the API's error document and closes the connection. */
+    public static void refuse(HttpServletResponse response, RequestBodyRefusedException refusal, ObjectMapper mapper)
+            throws IOException {
         response.setStatus(refusal.httpStatus());
         response.setContentType("application/json");
         // The unread rest of the body would otherwise be the next request on this connection.

@@ -121,14 +121,28 @@ public class BlobStore {
      * the blob exists once the stream is closed, unless it was abandoned.
      */
     public BlockUploadStream openUpload(String container, String name) {
+        return openUpload(container, name, true);
+    }
+
+    /**
+     * As {@link #openUpload(String, String)}; with {@code overwrite} false the commit fails with a 409
+     * {@link BlobStorageException} (BlobAlreadyExists) if the blob exists by then, and leaves it as it was.
+     */
+    public BlockUploadStream openUpload(String container, String name, boolean overwrite) {
         try {
             BlobContainerClient client = service.getBlobContainerClient(container);
             client.createIfNotExists();
-            return new BlockUploadStream(client.getBlobClient(name).getBlockBlobClient(), 4 << 20, 4);
+            return new BlockUploadStream(client.getBlobClient(name).getBlockBlobClient(), 4 << 20, 4, overwrite);
         } catch (BlobStorageException e) {
             throw new TransientTaskException("blob_upload_failed", "upload of " + container + "/" + name
                     + " failed: " + e.getErrorCode(), e);
         }
+    }
+
+    /** Whether the blob exists (a missing container counts as a missing blob). */
+    public boolean exists(String container, String name) {
+        BlobContainerClient client = service.getBlobContainerClient(container);
+        return client.exists() && client.getBlobClient(name).exists();
     }
 
     /** Deletes a blob if it exists (cleanup after a failed write). */

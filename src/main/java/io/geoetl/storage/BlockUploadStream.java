@@ -15,6 +15,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 
+import com.azure.core.util.Context;
+import com.azure.storage.blob.models.BlobRequestConditions;
+import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
 
 /**
@@ -34,10 +37,18 @@ public final class BlockUploadStream extends OutputStream {
     private final List<Future<?>> staged = new ArrayList<>();
     private byte[] block;
     private int filled;
+    private final boolean overwrite;
     private boolean failed;
+    private String etag;
 
     BlockUploadStream(BlockBlobClient blob, int blockSize, int inFlight) {
+        this(blob, blockSize, inFlight, true);
+    }
+
+    /** With {@code overwrite} false, the commit fails (409 BlobAlreadyExists) when the blob exists by then. */
+    BlockUploadStream(BlockBlobClient blob, int blockSize, int inFlight, boolean overwrite) {
         this.blob = blob;
+        this.overwrite = overwrite;
         this.blockSize = blockSize;
         this.slots = new Semaphore(inFlight);
         this.uploader = Executors.newFixedThreadPool(inFlight, runnable -> {
@@ -118,6 +129,11 @@ public final class BlockUploadStream extends OutputStream {
         }
     }
 
+    /** The committed blob's ETag; null before {@link #close()} or when nothing was committed. */
+    public String etag() {
+        return etag;
+    }
+
     /** Marks the upload as failed: {@link #close()} then commits nothing. */
     public void abandon() {
         failed = true;
@@ -135,7 +151,9 @@ public final class BlockUploadStream extends OutputStream {
             for (Future<?> future : staged) {
                 await(future);
             }
-            blob.commitBlockList(blockIds, true);
+            BlobRequestConditions conditions = overwrite ? null : new BlobRequestConditions().setIfNoneMatch("*");
+            etag = blob.commitBlockListWithResponse(new BlockBlobCommitBlockListOptions(blockIds)
+                    .setRequestConditions(conditions), null, Context.NONE).getValue().getETag();
         } finally {
             uploader.shutdownNow();
         }

@@ -6,6 +6,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,10 +36,13 @@ import org.springframework.test.context.TestPropertySource;
 /**
  * With an API key configured: which endpoint needs it is decided here, once per endpoint, and every REST
  * verb Camel serves must appear in this table, so a new endpoint fails this test until someone decides.
- * The process listens on every interface (allowed because a key is set) and runs the API only.
+ * The process listens on every interface (allowed because a key is set) and runs the API only, with
+ * auto-ingest switched off for the deployment (geoetl.ingest.enabled=false) and watching its own prefix, so
+ * that the shared test context's ingest never sees what this one uploads.
  */
 @TestPropertySource(properties = {"geoetl.api.api-key=" + ProtectedApiIT.KEY, "server.address=0.0.0.0",
-        "geoetl.roles.worker=false", "geoetl.roles.ingest=false"})
+        "geoetl.roles.worker=false", "geoetl.roles.ingest=false", "geoetl.ingest.enabled=false",
+        "geoetl.ingest.prefix=protected-uploads/"})
 class ProtectedApiIT extends IntegrationTest {
 
     static final String KEY = "protected-api-test-key";
@@ -67,7 +71,9 @@ class ProtectedApiIT extends IntegrationTest {
             new Endpoint("GET", "/api/stac/collections/{collection_id}/items/{item_id}/assets/{asset_key}"),
             new Endpoint("GET", "/api/stac/collections/{collection_id}/assets/{asset_key}"),
             new Endpoint("GET", "/api/features/collections/{collection_id}/items"),
-            new Endpoint("GET", "/api/features/collections/{collection_id}/items/{feature_id}"));
+            new Endpoint("GET", "/api/features/collections/{collection_id}/items/{feature_id}"),
+            // Served by a controller (io.geoetl.upload.UploadsApi): a file upload is a write.
+            new Endpoint("POST", "/api/uploads"));
 
     /** Open: probes, the API's own description, the STAC catalog and the features' collections (for catalog clients). */
     private static final List<Endpoint> OPEN = List.of(
@@ -177,6 +183,28 @@ class ProtectedApiIT extends IntegrationTest {
         assertThat(get(status).status()).isEqualTo(401);
         assertThat(send(HttpRequest.newBuilder(uri(status)).header("X-API-Key", KEY).GET()).body())
                 .containsEntry("job_id", submitted.body().get("job_id"));
+    }
+
+    @Test
+    void anUploadNeedsTheKeyAndIsStoredWhileAutoIngestIsDisabled() {
+        String name = unique("keyed") + "/notes.txt";
+        String path = "/api/uploads?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+
+        Answer wrongKey = send(HttpRequest.newBuilder(uri(path)).header("X-API-Key", KEY + "x")
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("kept")));
+        assertThat(wrongKey.status()).as(wrongKey.raw().body()).isEqualTo(401);
+        assertThat(blobService.getBlobContainerClient("bronze").getBlobClient("protected-uploads/" + name).exists())
+                .isFalse();
+
+        Answer stored = send(HttpRequest.newBuilder(uri(path)).header("X-API-Key", KEY)
+                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("kept")));
+
+        // Stored all the same, and the answer says that no job follows until auto-ingest is switched on.
+        assertThat(stored.status()).as(stored.raw().body()).isEqualTo(201);
+        assertThat(stored.body()).containsEntry("container", "bronze")
+                .containsEntry("blob_name", "protected-uploads/" + name).containsEntry("auto_ingest", false);
+        assertThat(blobService.getBlobContainerClient("bronze").getBlobClient("protected-uploads/" + name)
+                .downloadContent().toString()).isEqualTo("kept");
     }
 
     @Test

@@ -28,14 +28,14 @@ import org.springframework.beans.factory.annotation.Value;
  * announced (Content-Length) or not (chunked); compressed bodies answer 415. The raw-socket requests
  * show what the server does before the body has been sent, which an HTTP client hides.
  */
-class RequestBodyLimitIT extends IntegrationTest {
+public class RequestBodyLimitIT extends IntegrationTest {
 
     /** geoetl.api.max-request-bytes as the service runs with it (application-test.yaml keeps the default). */
     @Value("${geoetl.api.max-request-bytes:1048576}")
     long limit;
 
-    /** A status line, headers and body read from a raw HTTP/1.1 exchange. */
-    record RawAnswer(int status, String head, Map<String, Object> body) {
+    /** A status line, headers and body read from a raw HTTP/1.1 exchange (UploadsIT reads them too). */
+    public record RawAnswer(int status, String head, Map<String, Object> body) {
     }
 
     @Test
@@ -216,14 +216,14 @@ class RequestBodyLimitIT extends IntegrationTest {
         }
     }
 
-    private static void writeChunk(OutputStream out, byte[] data) throws IOException {
+    public static void writeChunk(OutputStream out, byte[] data) throws IOException {
         out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         out.write(data);
         out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Reads one response: the head up to the blank line, then its body (Content-Length or chunked). */
-    private static RawAnswer readAnswer(InputStream in) throws IOException {
+    public static RawAnswer readAnswer(InputStream in) throws IOException {
         String head;
         try {
             head = readHead(in);
