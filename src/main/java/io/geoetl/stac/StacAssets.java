@@ -6,7 +6,7 @@ import java.io.OutputStream;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.geoetl.error.ErrorMapping;
+import io.geoetl.access.ErrorAnswers;
 import io.geoetl.error.GeoetlException;
 import io.geoetl.error.NotFoundException;
 import io.geoetl.error.PermanentTaskException;
@@ -75,9 +75,7 @@ class StacAssets {
                 throw e;
             }
             response.reset();
-            response.setStatus(ErrorMapping.httpStatus(e));
-            response.setContentType("application/json");
-            mapper.writeValue(response.getOutputStream(), ErrorMapping.errorBody(e));
+            ErrorAnswers.write(response, e, mapper);
         }
     }
 

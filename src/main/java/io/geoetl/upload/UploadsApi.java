@@ -9,13 +9,13 @@ import java.util.Map;
 
 import com.azure.storage.blob.models.BlobStorageException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.geoetl.access.ErrorAnswers;
 import io.geoetl.access.RawBodyEndpoint;
 import io.geoetl.api.RequestBodyLimit;
 import io.geoetl.config.IngestProperties;
 import io.geoetl.config.UploadProperties;
 import io.geoetl.error.BadRequestException;
 import io.geoetl.error.BlobExistsException;
-import io.geoetl.error.ErrorMapping;
 import io.geoetl.error.GeoetlException;
 import io.geoetl.error.RequestBodyRefusedException;
 import io.geoetl.error.TransientTaskException;
@@ -71,9 +71,7 @@ class UploadsApi {
         } catch (RequestBodyRefusedException tooLarge) {
             RequestBodyLimit.refuse(response, tooLarge, mapper);
         } catch (GeoetlException e) {
-            response.setStatus(ErrorMapping.httpStatus(e));
-            response.setContentType("application/json");
-            mapper.writeValue(response.getOutputStream(), ErrorMapping.errorBody(e));
+            ErrorAnswers.write(response, e, mapper);
         }
     }
 
