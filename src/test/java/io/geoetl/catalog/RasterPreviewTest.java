@@ -77,18 +77,18 @@ class RasterPreviewTest {
 
     @Test
     void eoBandsNameTheColoursOfRgbImageryOnly() {
-        assertThat(StacItems.eoBands(List.of(band("Red", null), band("Green", null), band("Blue", null),
+        assertThat(RasterBands.eoBands(List.of(band("Red", null), band("Green", null), band("Blue", null),
                 band("Alpha", null)))).containsExactly(Map.of("name", "b1", "common_name", "red"),
                         Map.of("name", "b2", "common_name", "green"), Map.of("name", "b3", "common_name", "blue"),
                         Map.of("name", "b4", "description", "alpha"));
-        assertThat(StacItems.eoBands(List.of(band("Gray", null)))).isEmpty();
+        assertThat(RasterBands.eoBands(List.of(band("Gray", null)))).isEmpty();
     }
 
     @Test
     void spatialResolutionIsThePixelSizeInCrsUnits() {
-        assertThat(StacItems.spatialResolution(List.of(5.7, 0.0083, 0.0, 50.2, 0.0, -0.0083))).isEqualTo(0.0083,
+        assertThat(RasterBands.spatialResolution(List.of(5.7, 0.0083, 0.0, 50.2, 0.0, -0.0083))).isEqualTo(0.0083,
                 org.assertj.core.data.Offset.offset(1e-12));
-        assertThat(StacItems.spatialResolution(null)).isNull();
+        assertThat(RasterBands.spatialResolution(null)).isNull();
     }
 
     private static Map<String, Object> band(String interpretation, Object nodata) {
