@@ -32,7 +32,10 @@ final class EndpointAccess {
             // which tables there are and their extents. The rows themselves are data, like asset bytes: with a
             // key set they need it (GDAL sends it with GDAL_HTTP_HEADERS).
             read("/api/features"), read("/api/features/conformance"), read("/api/features/collections"),
-            read("/api/features/collections/{collection_id}"));
+            read("/api/features/collections/{collection_id}"),
+            // The web console's page, scripts, styles and map library: code, no data. It asks for the key
+            // itself and sends it with every API call.
+            read("/"), read("/index.html"), files("/console/"), files("/webjars/leaflet/"));
 
     private EndpointAccess() {
     }
@@ -44,6 +47,12 @@ final class EndpointAccess {
 
     private static Open read(String template) {
         return new Open(READ, template(template));
+    }
+
+    /** Static files under {@code prefix}: one or more non-empty segments, none of them "." or "..". */
+    private static Open files(String prefix) {
+        return new Open(READ, Pattern.compile(Pattern.quote(prefix) + "(?!\\.{1,2}(?:/|$))[^/]+"
+                + "(?:/(?!\\.{1,2}(?:/|$))[^/]+)*"));
     }
 
     /** A path template as the REST DSL writes it; each {parameter} is one non-empty segment. */

@@ -12,8 +12,10 @@ class EndpointAccessTest {
     @CsvSource({"GET,/api/health", "HEAD,/api/health", "GET,/actuator/health", "GET,/actuator/health/liveness",
             "GET,/api/openapi.json", "GET,/api/jobs/types", "GET,/api/stac", "GET,/api/stac/",
             "GET,/api/stac/collections/dems/items/elev", "GET,/api/stac/search", "POST,/api/stac/search",
-            "GET,/api/features", "GET,/api/features/collections", "GET,/api/features/collections/geo.roads"})
-    void probesTheApiDescriptionAndTheCatalogAreOpen(String method, String path) {
+            "GET,/api/features", "GET,/api/features/collections", "GET,/api/features/collections/geo.roads",
+            "GET,/", "GET,/index.html", "GET,/console/app.js", "HEAD,/console/world-110m.geojson",
+            "GET,/webjars/leaflet/1.9.4/dist/leaflet.js", "GET,/webjars/leaflet/1.9.4/dist/images/layers.png"})
+    void probesTheApiDescriptionTheCatalogAndTheConsolesFilesAreOpen(String method, String path) {
         assertThat(EndpointAccess.open(method, path)).isTrue();
     }
 
@@ -29,7 +31,9 @@ class EndpointAccessTest {
 
     @ParameterizedTest
     @CsvSource({"GET,/api/something-new", "DELETE,/api/stac/search", "PUT,/api/health", "GET,/api/health/",
-            "GET,/api/stac/collections/a/items/b/c", "GET,/api/stac/collections//items", "GET,/",
+            "GET,/api/stac/collections/a/items/b/c", "GET,/api/stac/collections//items", "POST,/",
+            "GET,/console/", "GET,/console", "GET,/console/../api/jobs", "GET,/console/a//b", "POST,/console/app.js",
+            "GET,/webjars/other/1.0/x.js", "GET,/webjars/leaflet/", "GET,/index.htm",
             "OPTIONS,/api/health", "POST,/api/features/collections", "GET,/api/features/collections/a/items/1/x"})
     void anythingNotListedNeedsTheKey(String method, String path) {
         assertThat(EndpointAccess.open(method, path)).isFalse();

@@ -1,0 +1,6 @@
+// Placeholder: the catalog view.
+import { el } from './dom.js';
+
+export function render(main) {
+  main.append(el('h1', {}, 'catalog'));
+}

@@ -1,0 +1,6 @@
+// Placeholder: the jobs view.
+import { el } from './dom.js';
+
+export function render(main) {
+  main.append(el('h1', {}, 'jobs'));
+}
