@@ -1,0 +1,87 @@
+package io.geoetl.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.geoetl.IntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/** The live jobs list with its progress bars and filters, and cancelling a running job from its page. */
+class JobsConsoleIT extends IntegrationTest {
+
+    private static final Duration PAGE = Duration.ofSeconds(20);
+
+    @Test
+    void aRunningJobIsCancelledFromItsPageAfterAConfirmation() {
+        // Its one greeting hangs on its first attempt, so the job stays processing until cancelled.
+        String jobId = submit("hello_world", "{\"n\": 1, \"hang_attempts\": 1, \"message\": \"" + unique("cancel")
+                + "\"}");
+        try (ConsoleBrowser browser = ConsoleBrowser.open("http://127.0.0.1:" + port, 1280, 900)) {
+            browser.go("/#/jobs/" + jobId);
+            WebElement cancel = browser.awaitVisible(By.id("action-cancel"), PAGE);
+            assertThat(browser.findAll(By.id("action-resubmit"))).isEmpty();
+            cancel.click();
+            browser.await(ExpectedConditions.alertIsPresent(), PAGE, "the confirmation").accept();
+
+            browser.awaitVisible(By.cssSelector("main[data-job-status='cancelled']"), PAGE);
+            assertThat(get("/api/jobs/status/" + jobId).body()).containsEntry("status", "cancelled");
+            assertThat(browser.find(By.id("action-note")).getText()).contains("cancelled");
+            assertThat(browser.find(By.id("job-errors")).getText()).contains("cancelled by request");
+            // A cancelled job can neither be cancelled again, retried nor resubmitted (JobControl).
+            browser.await(d -> browser.findAll(By.cssSelector("#job-actions button")).isEmpty(), PAGE,
+                    "no actions left for a cancelled job");
+            browser.screenshot("job-cancelled-1280");
+        }
+    }
+
+    @Test
+    void theListShowsProgressBarsAndFiltersByStatusKeepingTheFilterInTheUrl() {
+        String completed = submit("hello_world", "{\"n\": 1, \"message\": \"" + unique("listed") + "\"}");
+        String running = submit("hello_world", "{\"n\": 3, \"sleep_ms\": 15000, \"message\": \"" + unique("listed")
+                + "\"}");
+        awaitEnded(completed, Duration.ofSeconds(60));
+        for (int width : new int[] {1280, 390}) {
+            try (ConsoleBrowser browser = ConsoleBrowser.open("http://127.0.0.1:" + port, width, 900)) {
+                browser.go("/#/jobs");
+                browser.awaitVisible(By.cssSelector("tr[data-job-id='" + completed + "']"), PAGE);
+                browser.awaitVisible(By.cssSelector("tr[data-job-id='" + running + "']"), PAGE);
+                WebElement bar = browser.find(By.cssSelector("tr[data-job-id='" + completed + "'] progress"));
+                assertThat(bar.getAttribute("value")).isEqualTo("100");
+                assertThat(bar.getAttribute("aria-label")).contains("hello_world").contains("100%");
+                assertThat(browser.find(By.cssSelector("tr[data-job-id='" + completed + "'] .job-stage")).getText())
+                        .isEqualTo("stage 2 of 2: reply");
+                assertThat(browser.find(By.cssSelector("tr[data-job-id='" + running + "'] .job-status")).getText())
+                        .isIn("queued", "processing");
+                browser.screenshot("jobs-list-" + width);
+
+                Select status = new Select(browser.find(By.id("filter-status")));
+                status.selectByValue("completed");
+                browser.await(d -> browser.findAll(By.cssSelector("tr[data-job-id='" + running + "']")).isEmpty(),
+                        PAGE, "the running job to leave the completed list");
+                List<WebElement> rows = browser.findAll(By.cssSelector("#jobs-table tbody tr"));
+                assertThat(rows).isNotEmpty().allSatisfy(row -> assertThat(row.getAttribute("data-status"))
+                        .isEqualTo("completed"));
+                assertThat((String) browser.script("return location.hash")).isEqualTo("#/jobs?status=completed");
+                // The refresh replaces rows in place: the select keeps the keyboard focus.
+                assertThat(browser.script("return document.activeElement.id")).isEqualTo("filter-status");
+
+                // A reload of the filtered URL shows the same filter.
+                browser.go("/#/jobs?status=processing&job_type=hello_world");
+                browser.awaitVisible(By.cssSelector("tr[data-job-id='" + running + "']"), PAGE);
+                assertThat(browser.findAll(By.cssSelector("#jobs-table tbody tr"))).allSatisfy(row ->
+                        assertThat(row.getAttribute("data-status")).isEqualTo("processing"));
+                assertThat(new Select(browser.find(By.id("filter-status"))).getFirstSelectedOption().getText())
+                        .isEqualTo("processing");
+                browser.await(d -> "hello_world".equals(new Select(browser.find(By.id("filter-type")))
+                        .getFirstSelectedOption().getAttribute("value")), PAGE, "the type filter from the URL");
+            }
+        }
+        assertThat(post("/api/jobs/" + running + "/cancel", "").status()).isEqualTo(200);
+    }
+}
