@@ -37,8 +37,14 @@ export async function renderJob(main, jobId) {
   const result = el('section', { id: 'job-result', 'aria-label': 'Result', hidden: true });
   const tasks = taskSection(jobId);
 
+  const facts = el('section', { class: 'job-facts', 'aria-label': 'Times and parameters' });
+  window.scrollTo(0, 0);
   main.append(el('p', {}, el('a', { href: '#/jobs' }, 'All jobs')), heading, message, header, actions,
-    actionNote, el('h2', {}, 'Stages'), timeline, errors, result, tasks.section);
+    actionNote, errors,
+    el('div', { class: 'job-grid' },
+      el('section', { 'aria-label': 'Stages' }, el('h2', {}, 'Stages'), timeline, result),
+      facts),
+    tasks.section);
 
   let current = null;
   let shownActions = '';
@@ -81,6 +87,7 @@ export async function renderJob(main, jobId) {
     current = job;
     main.dataset.jobStatus = job.status;
     showHeader(header, job);
+    showFacts(facts, job);
     const allowed = allowedActions(job.status).join(',');
     if (allowed !== shownActions) {
       // Rebuilt only when the allowed set changes, so a focused button keeps its focus across refreshes.
@@ -116,13 +123,20 @@ export async function renderJob(main, jobId) {
 
 function showHeader(header, job) {
   const percent = Math.round(job.progress_percent ?? (job.progress || 0) * 100);
+  const current = (job.stages || []).find((stage) => stage.stage === job.stage);
   fill(header,
     el('p', { class: 'row job-summary' }, statusPill(job.status),
-      el('span', { class: 'job-type' }, job.job_type), el('span', {}, stageText(job)),
-      el('span', { class: 'muted' }, `generation ${job.generation}`)),
+      el('span', { class: 'job-type' }, job.job_type),
+      el('span', { id: 'job-stage' }, stageText({ ...job, stage_name: current && current.name })),
+      job.generation > 1 ? el('span', { class: 'muted' }, `run ${job.generation}`) : null),
     el('div', { class: 'job-progress' },
       el('progress', { max: 100, value: percent, 'aria-label': `Progress of the job: ${percent}%`, id: 'job-progress' }),
-      el('span', {}, ` ${percent}%`)),
+      el('span', { class: 'percent' }, `${percent}%`)));
+}
+
+function showFacts(facts, job) {
+  fill(facts,
+    el('h2', {}, 'Times'),
     el('dl', { class: 'facts' },
       el('dt', {}, 'Created'), el('dd', {}, when(job.created_at)),
       el('dt', {}, 'Updated'), el('dd', {}, when(job.updated_at)),
@@ -156,6 +170,9 @@ function valueNode(key, value) {
   }
   if (typeof value !== 'object') {
     return String(value);
+  }
+  if (Array.isArray(value) && value.length === 0) {
+    return el('span', { class: 'muted' }, 'none');
   }
   if (Array.isArray(value) && value.every((item) => typeof item !== 'object' || item === null)) {
     return value.join(', ');

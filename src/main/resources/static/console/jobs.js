@@ -81,6 +81,7 @@ async function renderList(main, route) {
   const olderButton = el('button', { type: 'button', id: 'jobs-older' }, 'Older');
   let nextBefore = null;
 
+  window.scrollTo(0, 0);
   main.append(
     el('div', { class: 'row heading-row' }, el('h1', {}, 'Jobs'),
       el('a', { href: '#/submit', class: 'button' }, 'Submit a job')),

@@ -8,6 +8,7 @@ import { go } from './app.js';
 
 export async function render(main, route) {
   const message = el('p', { class: 'error', role: 'alert', id: 'submit-error' });
+  window.scrollTo(0, 0);
   main.append(el('h1', {}, 'Submit a job'), message);
   let types;
   try {

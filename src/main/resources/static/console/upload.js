@@ -60,6 +60,7 @@ export function render(main) {
   const results = el('ul', { class: 'uploads', id: 'upload-results', 'aria-live': 'polite' });
   const polls = new Set();
 
+  window.scrollTo(0, 0);
   main.append(el('h1', {}, 'Upload files'),
     el('p', { class: 'muted' }, 'Files go to the folder auto-ingest watches; it starts a job for each geospatial file.'),
     el('div', { class: 'row' },
