@@ -47,7 +47,7 @@ export async function renderJob(main, jobId) {
     tasks.section);
 
   let current = null;
-  let shownActions = '';
+  let shownActions = null;
   let stopRefresh = null;
   let ticker = null;
 
@@ -64,7 +64,7 @@ export async function renderJob(main, jobId) {
       actionNote.textContent = `The API refused to ${action}: ${error.message}`;
       actionNote.className = 'error';
     }
-    shownActions = '';
+    shownActions = null;
     await load();
     if (!isEnded(current && current.status) && !stopRefresh) {
       stopRefresh = every(REFRESH_MS, load);

@@ -201,7 +201,8 @@ function newRow(job) {
     el('td', {}, el('div', { class: 'job-type' }, job.job_type), link),
     el('td', { class: 'job-status' }),
     el('td', { class: 'job-stage' }),
-    el('td', { class: 'job-progress' }, el('progress', { max: 100, value: 0 }), el('span', { class: 'percent' })),
+    el('td', { class: 'job-progress-cell' }, el('div', { class: 'job-progress' }, el('progress', { max: 100, value: 0 }),
+      el('span', { class: 'percent' }))),
     el('td', { class: 'job-tasks' }),
     el('td', { class: 'job-created hide-narrow' }));
   return row;

@@ -143,7 +143,7 @@ export function render(main) {
         const event = (history.events || [])[0];
         if (!event) return;
         if (event.status === 'skipped' || event.status === 'waiting') {
-          fill(target, `auto-ingest ${event.status}: ${event.reason || ''}`);
+          fill(target, `auto-ingest ${event.status} it: ${reasonText(event.reason)}`);
           row.dataset.ingest = event.status;
           if (event.status === 'skipped') finish();
           return;
@@ -196,6 +196,14 @@ export function render(main) {
     window.removeEventListener('dragover', ignoreDrop);
     window.removeEventListener('drop', ignoreDrop);
   };
+}
+
+/** Auto-ingest's reason codes in words; any other reason is shown as it comes. */
+function reasonText(reason) {
+  if (reason === 'target_owned_by_other_source') {
+    return 'its table would have the name of a table another file already fills; rename the file and upload it again';
+  }
+  return reason || 'no reason given';
 }
 
 function size(bytes) {

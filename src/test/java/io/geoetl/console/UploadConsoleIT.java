@@ -29,16 +29,18 @@ class UploadConsoleIT extends IntegrationTest {
     @Test
     void aPickedAndADroppedGeoJsonEachBecomeACompletedIngestJob() throws IOException {
         String folder = "console-" + UUID.randomUUID().toString().substring(0, 8);
-        Path picked = temp.resolve("picked.geojson");
-        Files.writeString(picked, GEOJSON, StandardCharsets.UTF_8);
         for (int width : new int[] {1280, 390}) {
+            // Auto-ingest names the table after the file, so each file has a name of its own.
+            String suffix = UUID.randomUUID().toString().substring(0, 8);
+            Path picked = temp.resolve("picked_" + suffix + ".geojson");
+            Files.writeString(picked, GEOJSON, StandardCharsets.UTF_8);
             String widthFolder = folder + "/w" + width;
             try (ConsoleBrowser browser = ConsoleBrowser.open("http://127.0.0.1:" + port, width, 900)) {
                 browser.go("/#/upload");
                 browser.awaitVisible(By.id("upload-folder"), PAGE).sendKeys(widthFolder);
 
                 browser.find(By.id("upload-files")).sendKeys(picked.toString());
-                String pickedName = widthFolder + "/picked.geojson";
+                String pickedName = widthFolder + "/" + picked.getFileName();
                 WebElement pickedRow = browser.awaitVisible(By.cssSelector("li[data-name='" + pickedName
                         + "'][data-job-status='completed']"), INGEST);
                 String pickedJob = pickedRow.getAttribute("data-job-id");
@@ -49,10 +51,10 @@ class UploadConsoleIT extends IntegrationTest {
 
                 browser.script("const zone = document.getElementById('dropzone');"
                         + "const transfer = new DataTransfer();"
-                        + "transfer.items.add(new File([arguments[0]], 'dropped.geojson', {type: 'application/geo+json'}));"
+                        + "transfer.items.add(new File([arguments[0]], arguments[1], {type: 'application/geo+json'}));"
                         + "zone.dispatchEvent(new DragEvent('drop', {dataTransfer: transfer, bubbles: true, cancelable: true}));",
-                        GEOJSON);
-                String droppedName = widthFolder + "/dropped.geojson";
+                        GEOJSON, "dropped_" + suffix + ".geojson");
+                String droppedName = widthFolder + "/dropped_" + suffix + ".geojson";
                 WebElement droppedRow = browser.awaitVisible(By.cssSelector("li[data-name='" + droppedName
                         + "'][data-job-status='completed']"), INGEST);
                 assertThat(get("/api/jobs/status/" + droppedRow.getAttribute("data-job-id")).body())
