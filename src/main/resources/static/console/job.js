@@ -9,6 +9,7 @@ import { isEnded, statusPill, stageText } from './jobs.js';
 
 const REFRESH_MS = 2000;
 const TASK_PAGE = 25;
+const stageNames = new Map();
 const TASK_STATUSES = ['pending', 'queued', 'processing', 'completed', 'failed', 'cancelled'];
 
 /** The actions JobControl accepts for a job in this status. */
@@ -108,6 +109,12 @@ export async function renderJob(main, jobId) {
     }
   };
 
+  // The names of stages that have not started yet come from the job type (the status has started ones).
+  json('/api/jobs/types').then((answer) => {
+    for (const type of answer.job_types || []) {
+      stageNames.set(type.job_type, (type.stages || []).map((stage) => stage.name));
+    }
+  }).catch(() => {});
   stopRefresh = every(REFRESH_MS, load);
   // A running stage's duration counts up between refreshes.
   ticker = setInterval(() => {
@@ -200,8 +207,9 @@ function showStages(timeline, job) {
   for (let number = 1; number <= total; number++) {
     const stage = stages.find((candidate) => candidate.stage === number);
     if (!stage) {
+      const name = (stageNames.get(job.job_type) || [])[number - 1];
       items.push(el('li', { class: 'stage waiting', 'data-stage': number },
-        el('span', { class: 'stage-name' }, `Stage ${number}`), ' ',
+        el('span', { class: 'stage-name' }, `Stage ${number}${name ? `: ${name}` : ''}`), ' ',
         el('span', { class: 'status' }, isEnded(job.status) ? 'not run' : 'waiting')));
       continue;
     }

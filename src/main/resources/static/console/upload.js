@@ -92,6 +92,8 @@ export function render(main) {
       progress, ' ', status);
     row.dataset.name = name;
     row.dataset.state = 'uploading';
+    // On a phone the list is below the drop zone: bring the row into view.
+    row.scrollIntoView({ block: 'nearest' });
     const params = new URLSearchParams({ name });
     if (overwrite) params.set('overwrite', 'true');
     let answer;

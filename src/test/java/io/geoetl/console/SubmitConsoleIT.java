@@ -28,14 +28,15 @@ class SubmitConsoleIT extends IntegrationTest {
             assertThat(browser.find(By.id("param-n-hint")).getText()).contains("number of greeting tasks");
             n.sendKeys("2");
             browser.find(By.id("param-message")).sendKeys(unique("console-submit"));
-            browser.find(By.id("param-sleep_ms")).sendKeys("1500");
+            browser.find(By.id("param-sleep_ms")).sendKeys("3000");
             browser.find(By.id("submit-button")).click();
 
             String jobId = browser.await(d -> {
                 String hash = (String) browser.script("return location.hash");
                 return hash.startsWith("#/jobs/") ? hash.substring("#/jobs/".length()) : null;
             }, PAGE, "the job page after submitting");
-            browser.awaitVisible(By.cssSelector("#stages li.stage"), PAGE);
+            browser.awaitVisible(By.cssSelector("#stages li.stage-processing"), PAGE);
+            assertThat(browser.find(By.cssSelector(".job-summary .status")).getText()).isEqualTo("processing");
             browser.screenshot("job-running-1280");
 
             browser.awaitVisible(By.cssSelector("main[data-job-status='completed']"), Duration.ofSeconds(60));
