@@ -7,9 +7,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 
 import io.geoetl.IntegrationTest;
+import io.geoetl.catalog.Samples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -68,6 +71,43 @@ class UploadConsoleIT extends IntegrationTest {
                 assertThat(refused.findElements(By.cssSelector("button.replace"))).hasSize(1);
                 browser.screenshot("upload-results-" + width);
             }
+        }
+    }
+
+    @Test
+    void aDroppedShapefileGoesUpWithItsShpLastAndBecomesOneCompletedJob() throws IOException {
+        String folder = "console-shp-" + UUID.randomUUID().toString().substring(0, 8);
+        String stem = "counties_" + UUID.randomUUID().toString().substring(0, 8);
+        String base = Samples.NC_SHP.toString().substring(0, Samples.NC_SHP.toString().length() - 4);
+        // Dropped with the .shp first; the page sends it last, so auto-ingest never lists it waiting.
+        List<String> dropped = List.of("shp", "shx", "dbf", "prj");
+        StringBuilder files = new StringBuilder();
+        Object[] contents = new Object[dropped.size()];
+        for (int i = 0; i < dropped.size(); i++) {
+            contents[i] = Base64.getEncoder().encodeToString(Files.readAllBytes(Path.of(base + "." + dropped.get(i))));
+            files.append("transfer.items.add(new File([Uint8Array.from(atob(arguments[").append(i)
+                    .append("]), c => c.charCodeAt(0))], '").append(stem).append('.').append(dropped.get(i))
+                    .append("', {type: 'application/octet-stream'}));");
+        }
+        try (ConsoleBrowser browser = ConsoleBrowser.open("http://127.0.0.1:" + port, 1280, 900)) {
+            browser.go("/#/upload");
+            browser.awaitVisible(By.id("upload-folder"), PAGE).sendKeys(folder);
+            browser.script("const transfer = new DataTransfer();" + files
+                    + "document.getElementById('dropzone').dispatchEvent(new DragEvent('drop', "
+                    + "{dataTransfer: transfer, bubbles: true, cancelable: true}));", contents);
+
+            String shp = folder + "/" + stem + ".shp";
+            WebElement row = browser.awaitVisible(By.cssSelector("li[data-name='" + shp
+                    + "'][data-job-status='completed']"), INGEST);
+            assertThat(get("/api/jobs/status/" + row.getAttribute("data-job-id")).body())
+                    .containsEntry("status", "completed").containsEntry("job_type", "process_vector");
+            // The sidecars were each skipped as sidecars, the .shp submitted once and never left waiting.
+            assertThat(jdbc.queryForList("select status from ingest_event where name = ?", String.class,
+                    "auto-ingest/" + shp)).containsExactly("submitted");
+            assertThat(browser.find(By.cssSelector("li[data-name='" + folder + "/" + stem + ".dbf']")).getText())
+                    .contains("sidecar");
+            assertThat(jdbc.queryForObject("select count(*) from geo." + stem, Integer.class)).isEqualTo(100);
+            browser.screenshot("upload-shapefile-1280");
         }
     }
 }
