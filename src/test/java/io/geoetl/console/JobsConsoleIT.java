@@ -41,6 +41,30 @@ class JobsConsoleIT extends IntegrationTest {
     }
 
     @Test
+    void anActionTheApiRefusesShowsTheApisMessage() {
+        String jobId = submit("hello_world", "{\"n\": 1, \"hang_attempts\": 1, \"message\": \"" + unique("refused")
+                + "\"}");
+        try (ConsoleBrowser browser = ConsoleBrowser.open("http://127.0.0.1:" + port, 1280, 900)) {
+            browser.go("/#/jobs/" + jobId);
+            WebElement cancel = browser.awaitVisible(By.id("action-cancel"), PAGE);
+            // Someone else cancels the job between the page's last refresh and the click: while the user
+            // confirms, a synchronous request from the same page cancels it, so the page's own POST gets 409.
+            browser.script("window.confirm = () => {"
+                    + "const other = new XMLHttpRequest();"
+                    + "other.open('POST', '/api/jobs/' + arguments[0] + '/cancel', false);"
+                    + "other.setRequestHeader('Content-Type', 'application/json');"
+                    + "other.send();"
+                    + "return true; };", jobId);
+            cancel.click();
+            WebElement note = browser.awaitVisible(By.cssSelector("#action-note.error"), PAGE);
+            assertThat(note.getText()).contains("The API refused to cancel").contains("cannot cancel job " + jobId
+                    + " in status cancelled");
+            assertThat(get("/api/jobs/status/" + jobId).body()).containsEntry("status", "cancelled");
+            browser.screenshot("job-action-refused-1280");
+        }
+    }
+
+    @Test
     void theListShowsProgressBarsAndFiltersByStatusKeepingTheFilterInTheUrl() {
         String completed = submit("hello_world", "{\"n\": 1, \"message\": \"" + unique("listed") + "\"}");
         String running = submit("hello_world", "{\"n\": 3, \"sleep_ms\": 15000, \"message\": \"" + unique("listed")
