@@ -195,7 +195,9 @@ function stageStatus(stage, job) {
     return isEnded(job.status) ? job.status : 'processing';
   }
   if (counts.failed) {
-    return counts.completed ? 'completed_with_errors' : 'failed';
+    // The stage a failed job stopped in failed, whatever its other tasks did.
+    const stoppedHere = job.status === 'failed' && stage.stage === job.stage;
+    return counts.completed && !stoppedHere ? 'completed_with_errors' : 'failed';
   }
   return 'completed';
 }

@@ -65,6 +65,33 @@ class JobsConsoleIT extends IntegrationTest {
     }
 
     @Test
+    void aFailedJobShowsItsErrorsInWordsAndOffersRetryAndResubmit() {
+        String jobId = submit("hello_world", "{\"n\": 2, \"fail_keys\": [\"hello_1\"], \"message\": \""
+                + unique("failing") + "\"}");
+        assertThat(awaitEnded(jobId, Duration.ofSeconds(60))).containsEntry("status", "failed");
+        for (int width : new int[] {1280, 390}) {
+            try (ConsoleBrowser browser = ConsoleBrowser.open("http://127.0.0.1:" + port, width, 900)) {
+                browser.go("/#/jobs/" + jobId);
+                WebElement message = browser.awaitVisible(By.cssSelector("#job-errors .job-error-message"), PAGE);
+                assertThat(message.getText()).contains("failed");
+                assertThat(browser.findAll(By.id("action-retry"))).hasSize(1);
+                assertThat(browser.findAll(By.id("action-resubmit"))).hasSize(1);
+                assertThat(browser.findAll(By.id("action-cancel"))).isEmpty();
+                new Select(browser.find(By.id("task-status"))).selectByValue("failed");
+                WebElement failed = browser.awaitVisible(By.cssSelector("#tasks-table tr[data-status='failed']"),
+                        PAGE);
+                assertThat(failed.getText()).contains("hello_1");
+                // The task's error is its message in words, not a JSON document.
+                assertThat(failed.findElement(By.cssSelector("td .error")).getText()).isNotBlank()
+                        .doesNotStartWith("{");
+                browser.await(d -> browser.findAll(By.cssSelector("#tasks-table tbody tr")).size() == 1, PAGE,
+                        "only the failed task under the failed filter");
+                browser.screenshot("job-failed-" + width);
+            }
+        }
+    }
+
+    @Test
     void theListShowsProgressBarsAndFiltersByStatusKeepingTheFilterInTheUrl() {
         String completed = submit("hello_world", "{\"n\": 1, \"message\": \"" + unique("listed") + "\"}");
         String running = submit("hello_world", "{\"n\": 3, \"sleep_ms\": 15000, \"message\": \"" + unique("listed")
