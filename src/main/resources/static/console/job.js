@@ -266,13 +266,15 @@ function taskSection(jobId) {
   const note = el('p', { class: 'muted', id: 'tasks-note' });
   const firstButton = el('button', { type: 'button', id: 'tasks-first' }, 'First page');
   const nextButton = el('button', { type: 'button', id: 'tasks-next' }, 'Next page');
-  const state = { after: '', previous: [], nextAfter: null, stages: 0 };
+  const state = { after: '', nextAfter: null, stages: 0, sequence: 0, signature: '' };
 
   const refresh = async () => {
     const params = new URLSearchParams({ limit: String(TASK_PAGE) });
     if (stageSelect.value) params.set('stage', stageSelect.value);
     if (statusSelect.value) params.set('status', statusSelect.value);
     if (state.after) params.set('after', state.after);
+    // A filter change may overtake a refresh still under way: only the newest request's answer is shown.
+    const sequence = ++state.sequence;
     let answer;
     try {
       answer = await json(`/api/db/tasks/${encodeURIComponent(jobId)}?${params}`);
@@ -280,11 +282,19 @@ function taskSection(jobId) {
       note.textContent = `Could not load the tasks: ${error.message}`;
       return;
     }
+    if (sequence !== state.sequence) {
+      return;
+    }
     state.nextAfter = answer.next_after;
     nextButton.disabled = !state.nextAfter;
     firstButton.disabled = !state.after;
-    const open = new Set([...body.querySelectorAll('details[open]')].map((node) => node.dataset.taskId));
-    fill(body, (answer.tasks || []).map((task) => taskRow(task, open.has(task.task_id))));
+    // Rows are rebuilt only when the tasks changed, so an opened "Details" or a focused one stays.
+    const signature = `${params}|${JSON.stringify(answer.tasks)}`;
+    if (signature !== state.signature) {
+      state.signature = signature;
+      const open = new Set([...body.querySelectorAll('details[open]')].map((node) => node.dataset.taskId));
+      fill(body, (answer.tasks || []).map((task) => taskRow(task, open.has(task.task_id))));
+    }
     note.textContent = answer.count === 0 ? 'No tasks match.' : `${answer.count} task${answer.count === 1 ? '' : 's'} on this page.`;
   };
 

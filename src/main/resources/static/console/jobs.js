@@ -59,6 +59,7 @@ async function renderList(main, route) {
     jobType: query.get('job_type') || '',
     before: query.get('before') || '',
     newer: [],
+    sequence: 0,
   };
 
   const statusSelect = el('select', { id: 'filter-status', name: 'status' },
@@ -108,12 +109,17 @@ async function renderList(main, route) {
     if (state.status) params.set('status', state.status);
     if (state.jobType) params.set('job_type', state.jobType);
     if (state.before) params.set('before', state.before);
+    // A filter change may overtake a refresh still under way: only the newest request's answer is shown.
+    const sequence = ++state.sequence;
     let answer;
     try {
       answer = await json(`/api/jobs?${params}`);
       message.textContent = '';
     } catch (error) {
       message.textContent = `Could not load the jobs: ${error.message}`;
+      return;
+    }
+    if (sequence !== state.sequence) {
       return;
     }
     nextBefore = answer.next_before;

@@ -78,14 +78,14 @@ class JobsConsoleIT extends IntegrationTest {
                 assertThat(browser.findAll(By.id("action-resubmit"))).hasSize(1);
                 assertThat(browser.findAll(By.id("action-cancel"))).isEmpty();
                 new Select(browser.find(By.id("task-status"))).selectByValue("failed");
-                WebElement failed = browser.awaitVisible(By.cssSelector("#tasks-table tr[data-status='failed']"),
-                        PAGE);
-                assertThat(failed.getText()).contains("hello_1");
+                browser.await(d -> browser.findAll(By.cssSelector("#tasks-table tbody tr")).size() == 1
+                        && browser.findAll(By.cssSelector("#tasks-table tbody tr[data-status='failed']")).size() == 1,
+                        PAGE, "only the failed task under the failed filter");
+                assertThat(browser.find(By.cssSelector("#tasks-table tr[data-status='failed']")).getText())
+                        .contains("hello_1");
                 // The task's error is its message in words, not a JSON document.
-                assertThat(failed.findElement(By.cssSelector("td .error")).getText()).isNotBlank()
-                        .doesNotStartWith("{");
-                browser.await(d -> browser.findAll(By.cssSelector("#tasks-table tbody tr")).size() == 1, PAGE,
-                        "only the failed task under the failed filter");
+                assertThat(browser.find(By.cssSelector("#tasks-table tr[data-status='failed'] td .error")).getText())
+                        .contains("hello_1").doesNotStartWith("{");
                 browser.screenshot("job-failed-" + width);
             }
         }

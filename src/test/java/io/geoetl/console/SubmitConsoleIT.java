@@ -61,7 +61,9 @@ class SubmitConsoleIT extends IntegrationTest {
     void aValueTheApiRefusesIsShownNextToItsFieldWhichGetsTheFocus() {
         for (int width : new int[] {1280, 390}) {
             try (ConsoleBrowser browser = ConsoleBrowser.open("http://127.0.0.1:" + port, width, 900)) {
-                browser.go("/#/submit/hello_world");
+                browser.go("/#/submit");
+                browser.awaitVisible(By.cssSelector("ul.job-types a[href='#/submit/hello_world']"), PAGE).click();
+                browser.screenshot("submit-form-" + width);
                 browser.awaitVisible(By.id("param-n"), PAGE).sendKeys("1000000");
                 browser.find(By.id("submit-button")).click();
 
