@@ -171,7 +171,8 @@ function valueNode(key, value) {
   if (typeof value === 'string') {
     if (/^\/(api|stac|features|collections)\//.test(value) || /_(url|href|link)$/.test(key)) {
       // Outputs are links into this service's own API (relative paths); anything else stays text.
-      return value.startsWith('/') ? el('a', { href: value }, value) : value;
+      // '//host/...' would leave this service: only a single leading slash makes a link.
+      return /^\/(?![\/\\])/.test(value) ? el('a', { href: value }, value) : value;
     }
     return value;
   }
