@@ -79,10 +79,6 @@ final class PgBouncer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?reWriteBatchedInserts=true";
     }
 
-    int port() {
-        return port;
-    }
-
     private void awaitAccepting(Path log) throws SQLException, IOException {
         Instant until = Instant.now().plus(START_LIMIT);
         while (true) {

@@ -41,7 +41,7 @@ class PgBouncerIT {
     private static final String SCHEMA = "pooled";
     private static final String DATABASE = TestDatabases.name("pool");
     private static final int GREETINGS = 300;
-    /** The reconciler's advisory lock (Reconciler.LOCK_KEY) as pg_locks shows a bigint key. */
+    /** The reconciler's advisory lock key (Reconciler.LOCK_KEY, package-private in another package). */
     private static final long RECONCILER_LOCK = 0x6765_6f65_746cL;
 
     /** The test's own connections go straight to PostgreSQL, with geoetl's schema first. */
@@ -55,7 +55,7 @@ class PgBouncerIT {
         jdbc.execute("alter role geoetl in database " + DATABASE + " set search_path = " + SCHEMA + ", public");
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         try (PgBouncer bouncer = PgBouncer.start(DATABASE, 6);
-                ServiceProcess service = ServiceProcess.start("pgbouncer", Map.of("GEOETL_DB_URL", bouncer.jdbcUrl(),
+                ServiceProcess service = ServiceProcess.start("behind-pgbouncer", Map.of("GEOETL_DB_URL", bouncer.jdbcUrl(),
                         "GEOETL_DB_POOLER", "transaction", "GEOETL_DB_SCHEMA", SCHEMA,
                         "GEOETL_JOB_QUEUE", "pool-jobs", "GEOETL_TASK_QUEUE", "pool-tasks"))) {
             BlobContainerClient bronze = new BlobServiceClientBuilder().connectionString(ServiceProcess.testStorage())
@@ -107,10 +107,25 @@ class PgBouncerIT {
                     + "(select oid from pg_database where datname = current_database()) and "
                     + "objsubid = 1 and ((classid::bigint << 32) | objid::bigint) = ?", RECONCILER_LOCK) == 0,
                     "a moment without the reconciler's lock held");
-            String log = Files.readString(Path.of("target", "process-logs", "pgbouncer.log"));
+            String log = Files.readString(Path.of("target", "process-logs", "behind-pgbouncer.log"));
             assertThat(log).doesNotContain("prepared statement").doesNotContain("event=reconcile_failed");
         }
         System.out.printf("event=pgbouncer_it_done elapsed_ms=%d%n", Duration.between(began, Instant.now()).toMillis());
+    }
+
+    /** Behind the pooler the search_path must come from the server: without it the service says what to run. */
+    @Test
+    void behindThePoolerAServiceWhoseSchemaTheRolesSearchPathLacksRefusesToStartAndSaysWhatToRun() throws Exception {
+        try (PgBouncer bouncer = PgBouncer.start(DATABASE, 2);
+                ServiceProcess service = ServiceProcess.start("behind-pgbouncer-no-path", Map.of("GEOETL_DB_URL",
+                        bouncer.jdbcUrl(), "GEOETL_DB_POOLER", "transaction", "GEOETL_DB_SCHEMA", "not_on_the_path",
+                        "GEOETL_JOB_QUEUE", "pool-jobs", "GEOETL_TASK_QUEUE", "pool-tasks"))) {
+            assertThatThrownBy(service::awaitHealthy).hasMessageContaining("exited during start-up");
+        }
+        assertThat(Files.readString(Path.of("target", "process-logs", "behind-pgbouncer-no-path.log"))).contains(
+                "alter role \"geoetl\" in database \"" + DATABASE + "\" set search_path = \"not_on_the_path\", public");
+        assertThat(jdbc.queryForObject("select count(*) from pg_namespace where nspname = 'not_on_the_path'",
+                Integer.class)).as("nothing created before the check").isZero();
     }
 
     /**
