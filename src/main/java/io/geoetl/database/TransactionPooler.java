@@ -74,10 +74,10 @@ class TransactionPooler {
         }
         String role = jdbc.queryForObject("select current_user", String.class);
         String database = jdbc.queryForObject("select current_database()", String.class);
-        throw new IllegalStateException("Behind a transaction pooler (GEOETL_DB_POOLER=transaction) the search_path "
-                + "must come from the server, and here it is \"" + path + "\". As the database owner or a superuser run: "
-                + "alter role " + Schemas.quote(role) + " in database " + Schemas.quote(database) + " set search_path = "
-                + Schemas.quote(schema) + ", public; then let the pooler open new server connections (PgBouncer: "
-                + "RECONNECT on its admin console, or a restart).");
+        throw new IllegalStateException("Behind a transaction pooler (GEOETL_DB_POOLER=transaction) the "
+                + "search_path must come from the server, and here it is \"" + path + "\". Run, as this role or a "
+                + "superuser: alter role " + Schemas.quote(role) + " in database " + Schemas.quote(database)
+                + " set search_path = " + Schemas.quote(schema) + ", public; then let the pooler open new server "
+                + "connections (PgBouncer: RECONNECT on its admin console, or a restart).");
     }
 }

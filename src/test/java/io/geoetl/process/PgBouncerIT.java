@@ -55,8 +55,8 @@ class PgBouncerIT {
         jdbc.execute("alter role geoetl in database " + DATABASE + " set search_path = " + SCHEMA + ", public");
         String run = UUID.randomUUID().toString().replace("-", "").substring(0, 8);
         try (PgBouncer bouncer = PgBouncer.start(DATABASE, 6);
-                ServiceProcess service = ServiceProcess.start("behind-pgbouncer", Map.of("GEOETL_DB_URL", bouncer.jdbcUrl(),
-                        "GEOETL_DB_POOLER", "transaction", "GEOETL_DB_SCHEMA", SCHEMA,
+                ServiceProcess service = ServiceProcess.start("behind-pgbouncer", Map.of("GEOETL_DB_URL",
+                        bouncer.jdbcUrl(), "GEOETL_DB_POOLER", "transaction", "GEOETL_DB_SCHEMA", SCHEMA,
                         "GEOETL_JOB_QUEUE", "pool-jobs", "GEOETL_TASK_QUEUE", "pool-tasks"))) {
             BlobContainerClient bronze = new BlobServiceClientBuilder().connectionString(ServiceProcess.testStorage())
                     .buildClient().getBlobContainerClient("bronze");
@@ -88,7 +88,8 @@ class PgBouncerIT {
 
             assertThat(status(retried)).isEqualTo("completed");
             assertThat(jdbc.queryForList("select task_key || ':' || attempt from task where job_id = ? and stage = 1 "
-                    + "order by task_key", String.class, retried)).containsExactly("hello_0:1", "hello_1:2", "hello_2:1");
+                    + "order by task_key", String.class, retried))
+                    .containsExactly("hello_0:1", "hello_1:2", "hello_2:1");
 
             assertThat(status(hanging)).isEqualTo("cancelled");
             assertThat(count("select count(*) from task where job_id = ? and stage = 2", hanging)).isZero();
