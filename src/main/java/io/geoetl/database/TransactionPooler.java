@@ -65,11 +65,7 @@ class TransactionPooler {
     static void checkSearchPath(DataSource dataSource, String schema) {
         JdbcTemplate jdbc = new JdbcTemplate(dataSource);
         String path = jdbc.queryForObject("select current_setting('search_path')", String.class);
-        List<String> schemas = Arrays.stream(path.split(",")).map(String::strip)
-                .map(name -> name.startsWith("\"") ? name.substring(1, name.length() - 1).replace("\"\"", "\"")
-                        : name)
-                .toList();
-        if (!schemas.isEmpty() && schemas.get(0).equals(schema) && schemas.contains("public")) {
+        if (startsWithSchemaThenHasPublic(path, schema)) {
             return;
         }
         String role = jdbc.queryForObject("select current_user", String.class);
@@ -79,5 +75,14 @@ class TransactionPooler {
                 + "superuser: alter role " + Schemas.quote(role) + " in database " + Schemas.quote(database)
                 + " set search_path = " + Schemas.quote(schema) + ", public; then let the pooler open new server "
                 + "connections (PgBouncer: RECONNECT on its admin console, or a restart).");
+    }
+
+    /** {@code geoetl, public} or {@code "geoetl", "$user", public}: the schema first, public somewhere after it. */
+    static boolean startsWithSchemaThenHasPublic(String searchPath, String schema) {
+        List<String> schemas = Arrays.stream(searchPath.split(",")).map(String::strip)
+                .map(name -> name.length() > 1 && name.startsWith("\"") && name.endsWith("\"")
+                        ? name.substring(1, name.length() - 1).replace("\"\"", "\"") : name)
+                .toList();
+        return schemas.get(0).equals(schema) && schemas.contains("public");
     }
 }
