@@ -157,6 +157,32 @@ class ProtectedApiIT extends IntegrationTest {
         assertThat(answer.body().get("error")).isNotEqualTo("unauthorized");
     }
 
+    /**
+     * The console's page, scripts and map library load without the key (the page then asks for it); a path
+     * that climbs out of them, or another WebJar, is no exception.
+     */
+    @Test
+    void theConsolesFilesServeWithoutAKeyAndNothingElseDoesThroughThem() {
+        Answer page = get("/");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.raw().body()).contains("<script type=\"module\" src=\"/console/app.js\">");
+        assertThat(get("/index.html").status()).isEqualTo(200);
+        assertThat(get("/console/app.js").status()).isEqualTo(200);
+        assertThat(get("/console/app.js").raw().headers().firstValue("Content-Type").orElse(""))
+                .startsWith("text/javascript");
+        assertThat(get("/webjars/leaflet/1.9.4/dist/leaflet.js").status()).isEqualTo(200);
+
+        for (String path : List.of("/console/../api/jobs", "/console/%2e%2e/api/jobs", "/webjars/leaflet/../../api/jobs",
+                "/console//api/jobs", "/api/jobs")) {
+            Answer answer = get(path);
+            assertThat(answer.status()).as(path).isIn(400, 401, 404);
+            assertThat(answer.raw().body()).as(path).doesNotContain("\"jobs\"");
+        }
+        Answer write = send(HttpRequest.newBuilder(uri("/console/app.js")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertThat(write.status()).isEqualTo(401);
+    }
+
     @Test
     void healthAnswers200WithoutAKey() {
         assertThat(get("/api/health").status()).isEqualTo(200);

@@ -3,6 +3,10 @@ package io.geoetl.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,6 +129,20 @@ class ReadmeTourIT {
                         + "\n" + e.getMessage(), e);
             }
         }
+    }
+
+    /** The tour begins in a browser: its first line opens the console, which the service serves at /. */
+    @Test
+    void theTourStartsByOpeningTheConsole() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        String tour = readme.substring(readme.indexOf(ReadmeTour.HEADING) + ReadmeTour.HEADING.length()).strip();
+        assertThat(tour.lines().findFirst().orElse("")).startsWithIgnoringCase("open http://localhost:8080/");
+
+        HttpResponse<String> console = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + service.port() + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(console.statusCode()).isEqualTo(200);
+        assertThat(console.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+        assertThat(console.body()).contains("<title>geoetl console</title>", "/console/app.js");
     }
 
     private void listsJobTypesWithParameterSchemas(TourShell shell, Answer answer) {
