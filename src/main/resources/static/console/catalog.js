@@ -132,7 +132,7 @@ export async function render(main, route) {
   function fitTo(group) {
     const bounds = group.getBounds();
     if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 });
+      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 12, animate: false });
     }
   }
 

@@ -77,7 +77,8 @@ class CatalogApiKeyIT extends IntegrationTest {
         try (ConsoleBrowser browser = ConsoleBrowser.open("http://127.0.0.1:" + port, 1280, 900)) {
             browser.go("/#/catalog");
             // The catalog is open: the collections show without a key.
-            browser.awaitVisible(By.cssSelector("button[data-collection='" + collection + "']"), WAIT).click();
+            CatalogMapIT.clickInView(browser,
+                    browser.awaitVisible(By.cssSelector("button[data-collection='" + collection + "']"), WAIT));
             browser.awaitVisible(By.cssSelector("path.footprint[data-item='" + collection + "/keyed']"), WAIT);
             assertThat(browser.find(By.id("key-dialog")).isDisplayed()).isFalse();
 
