@@ -132,7 +132,7 @@ export async function render(main, route) {
   function fitTo(group) {
     const bounds = group.getBounds();
     if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 12, animate: false });
+      map.fitBounds(bounds, { padding: [60, 60], maxZoom: 12, animate: false });
     }
   }
 
