@@ -89,6 +89,22 @@ export async function createMap(container, config) {
 }
 
 /**
+ * A footprint whose coordinates are all one position (the extent of a single point, say) as that Point:
+ * drawn as a polygon it would have no area and no pixel on the map.
+ */
+export function pointIfCollapsed(geometry) {
+  if (!geometry || !['Polygon', 'MultiPolygon'].includes(geometry.type)) {
+    return geometry;
+  }
+  const positions = geometry.coordinates.flat(geometry.type === 'Polygon' ? 1 : 2);
+  const [first] = positions;
+  if (!first || positions.some((p) => p[0] !== first[0] || p[1] !== first[1])) {
+    return geometry;
+  }
+  return { type: 'Point', coordinates: first };
+}
+
+/**
  * Draws items' footprints into `group`, each a path with class "footprint" and data-item
  * "<collection>/<item>", and calls onPick(item) when one is clicked. Items without geometry are skipped
  * (the caller lists them). Returns the number drawn.
@@ -100,7 +116,7 @@ export function drawFootprints(group, items, onPick) {
       continue;
     }
     const key = `${item.collection}/${item.id}`;
-    const layer = L.geoJSON(unwrapAntimeridian(item.geometry), {
+    const layer = L.geoJSON(unwrapAntimeridian(pointIfCollapsed(item.geometry)), {
       style: { className: 'footprint', color: '#1f5fbf', weight: 1.5, fillOpacity: 0.12 },
       pointToLayer: (point, latlng) => L.circleMarker(latlng, { radius: 6, className: 'footprint' }),
     });

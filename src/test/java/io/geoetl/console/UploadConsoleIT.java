@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import io.geoetl.IntegrationTest;
@@ -51,6 +52,11 @@ class UploadConsoleIT extends IntegrationTest {
                         .containsEntry("job_type", "process_vector");
                 assertThat(pickedRow.findElement(By.cssSelector("a")).getAttribute("href")).endsWith("#/jobs/"
                         + pickedJob);
+                if (width == 1280) {
+                    assertFootprintOnTheMap(browser, pickedJob);
+                    browser.go("/#/upload");
+                    browser.awaitVisible(By.id("upload-folder"), PAGE).sendKeys(widthFolder);
+                }
 
                 browser.script("const zone = document.getElementById('dropzone');"
                         + "const transfer = new DataTransfer();"
@@ -72,6 +78,20 @@ class UploadConsoleIT extends IntegrationTest {
                 browser.screenshot("upload-results-" + width);
             }
         }
+    }
+
+    /** The uploaded file's table has its STAC item in the vectors collection, drawn on the catalog's map. */
+    @SuppressWarnings("unchecked")
+    private void assertFootprintOnTheMap(ConsoleBrowser browser, String jobId) {
+        Map<String, Object> result = (Map<String, Object>) get("/api/jobs/status/" + jobId).body().get("result_data");
+        String item = "vectors/" + result.get("item_id");
+        browser.go("/#/catalog");
+        WebElement vectors = browser.awaitVisible(By.cssSelector("button[data-collection='vectors']"), PAGE);
+        browser.script("arguments[0].scrollIntoView({block: 'center'})", vectors);
+        vectors.click();
+        WebElement footprint = browser.awaitVisible(By.cssSelector("path.footprint[data-item='" + item + "']"), PAGE);
+        assertThat(footprint.getAttribute("d")).as("the footprint's SVG path").isNotBlank();
+        browser.screenshot("upload-footprint-1280");
     }
 
     @Test
