@@ -131,8 +131,11 @@ export function drawFootprints(group, items, onPick) {
         L.DomEvent.stopPropagation(event);
         onPick(item);
       });
-      path.bindTooltip(item.properties && item.properties.title ? String(item.properties.title) : item.id,
-        { sticky: true });
+      // A node, not a string: Leaflet writes string tooltip content as HTML, and titles come from files.
+      const title = item.properties && item.properties.title ? String(item.properties.title) : String(item.id);
+      const label = document.createElement('span');
+      label.textContent = title;
+      path.bindTooltip(label, { sticky: true });
     });
     layer.addTo(group);
     drawn += 1;

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -19,6 +20,8 @@ import com.azure.storage.blob.models.BlobHttpHeaders;
 import com.azure.core.util.BinaryData;
 import io.geoetl.IntegrationTest;
 import io.geoetl.catalog.Samples;
+import io.geoetl.catalog.StacItems;
+import io.geoetl.stac.StacRepository;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -55,6 +58,9 @@ class CatalogMapIT extends IntegrationTest {
 
     @Autowired
     BlobServiceClient blobService;
+
+    @Autowired
+    StacRepository stac;
 
     @BeforeEach
     void load() {
@@ -108,6 +114,39 @@ class CatalogMapIT extends IntegrationTest {
 
     private static WebElement awaitFootprint(ConsoleBrowser browser, String key) {
         return browser.awaitVisible(By.cssSelector("path.footprint[data-item='" + key + "']"), WAIT);
+    }
+
+    /**
+     * Titles and descriptions come from files and callers: markup in them is shown as text, in the collection
+     * list and in the footprint's tooltip (Leaflet writes a string tooltip as HTML).
+     */
+    @Test
+    void markupInATitleIsShownAsTextInTheListAndTheFootprintsTooltip() {
+        String collection = unique("console-markup");
+        String markup = "<img src=x id=injected><b>bold</b>";
+        stac.ensureCollection(collection, StacItems.collection(collection, markup));
+        Map<String, Object> item = new LinkedHashMap<>(Map.of("type", "Feature", "stac_version", "1.0.0",
+                "id", "marked", "collection", collection,
+                "geometry", Map.of("type", "Polygon", "coordinates", List.of(List.of(List.of(20, 10), List.of(30, 10),
+                        List.of(30, 20), List.of(20, 20), List.of(20, 10)))),
+                "bbox", List.of(20, 10, 30, 20),
+                "properties", Map.of("datetime", "2024-01-01T00:00:00Z", "title", markup),
+                "assets", new LinkedHashMap<>()));
+        stac.upsertItem(collection, item);
+
+        try (ConsoleBrowser browser = browser(1280)) {
+            browser.go("/#/catalog");
+            chooseCollection(browser, collection);
+            WebElement footprint = awaitFootprint(browser, collection + "/marked");
+            new Actions(browser.driver()).moveToElement(footprint).perform();
+            WebElement tooltip = browser.awaitVisible(By.cssSelector(".leaflet-tooltip"), WAIT);
+
+            assertThat(tooltip.getText()).isEqualTo(markup);
+            assertThat(tooltip.findElements(By.cssSelector("b, img"))).isEmpty();
+            assertThat(browser.find(By.cssSelector("button[data-collection='" + collection + "']")).findElement(
+                    By.xpath("./..")).getText()).contains(markup);
+            assertThat(browser.findAll(By.id("injected"))).isEmpty();
+        }
     }
 
     @Test
