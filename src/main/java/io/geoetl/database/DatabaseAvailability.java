@@ -74,9 +74,17 @@ public class DatabaseAvailability {
     void migrateWhenReachable(Runnable migration) {
         String refused = probe();
         if (refused == null) {
-            migration.run();
-            migrated();
-            return;
+            try {
+                migration.run();
+                migrated();
+                return;
+            } catch (RuntimeException e) {
+                if (!isConnectionProblem(e)) {
+                    throw e;
+                }
+                // Full again between the probe and the pool's first connection.
+                refused = e.getMessage();
+            }
         }
         degraded("startup", refused);
         Thread thread = new Thread(() -> migrateInBackground(migration), "database-startup");
@@ -112,7 +120,9 @@ public class DatabaseAvailability {
     private void migrated() {
         migrated = true;
         for (Runnable action : onceMigrated) {
-            onceMigrated.remove(action);
+            if (!onceMigrated.remove(action)) {
+                continue; // whenMigrated saw the flag and ran it itself
+            }
             try {
                 action.run();
             } catch (RuntimeException e) {
@@ -195,7 +205,8 @@ public class DatabaseAvailability {
     /** Whether {@code error} says the server could not be reached or refused the connection. */
     static boolean isConnectionProblem(Throwable error) {
         for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException || cause instanceof HikariPool.PoolInitializationException) {
+            if (cause instanceof SQLTransientConnectionException
+                    || cause instanceof HikariPool.PoolInitializationException) {
                 return true;
             }
             if (cause instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
