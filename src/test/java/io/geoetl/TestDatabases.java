@@ -6,7 +6,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 /**
  * The test databases script/test recreates: {@code <prefix>test} for the in-JVM suite,
  * {@code <prefix>proc} for whole service processes, {@code <prefix>sb} for the Service Bus wiring,
- * {@code <prefix>tour} for the README tour, {@code <prefix>upgrade} for the upgrade from a V005
+ * {@code <prefix>tour} for the README tour, {@code <prefix>pool} for the service behind PgBouncer,
+ * {@code <prefix>upgrade} for the upgrade from a V005
  * database and {@code <prefix>otherrole}, owned by the role {@link #OTHER_ROLE}, for a run under a role
  * not called geoetl. The prefix (GEOETL_TEST_DB_PREFIX, default {@code geoetl_}) lets two suites run
  * side by side on one PostgreSQL.

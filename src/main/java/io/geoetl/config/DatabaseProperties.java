@@ -9,7 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @param schema the schema that holds geoetl's tables (jobs, stages, tasks, history, STAC catalog,
  *               ingest records) and Flyway's history table; every pooled connection's search_path is
- *               {@code <schema>, public} (PostGIS stays in public). A plain lower-case identifier, and not
+ *               {@code <schema>, public} (PostGIS stays in public), set by the pool or, behind a transaction
+ *               pooler, by the role's default (io.geoetl.database.TransactionPooler). A plain lower-case identifier, and not
  *               a schema shared with others: public, information_schema and pg_* are refused.
  */
 @ConfigurationProperties(prefix = "geoetl.database")

@@ -8,6 +8,7 @@ import org.springframework.boot.autoconfigure.flyway.FlywayConfigurationCustomiz
 import org.springframework.boot.autoconfigure.flyway.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Flyway works in geoetl's schema: its history table lives there (not in public, where versions before
@@ -28,8 +29,11 @@ class OwnSchemaConfig {
     }
 
     /** What a start runs once the server lets it in (ConcurrentStartIT runs it on several pools at once). */
-    FlywayMigrationStrategy prepareSchemaThenMigrate(DatabaseProperties database) {
+    FlywayMigrationStrategy prepareSchemaThenMigrate(DatabaseProperties database, Environment environment) {
         return flyway -> {
+            if (TransactionPooler.behindTransactionPooler(environment)) {
+                TransactionPooler.checkSearchPath(flyway.getConfiguration().getDataSource(), database.schema());
+            }
             SchemaPreparation.prepare(flyway.getConfiguration().getDataSource(), database.schema(),
                     flyway.getConfiguration().getTable());
             flyway.migrate();
@@ -41,8 +45,9 @@ class OwnSchemaConfig {
      * fail start-up, the migration waits in the background for it (see {@link DatabaseAvailability}).
      */
     @Bean
-    FlywayMigrationStrategy migrateWhenReachable(DatabaseProperties database, DatabaseAvailability availability) {
-        FlywayMigrationStrategy migrate = prepareSchemaThenMigrate(database);
+    FlywayMigrationStrategy migrateWhenReachable(DatabaseProperties database, Environment environment,
+            DatabaseAvailability availability) {
+        FlywayMigrationStrategy migrate = prepareSchemaThenMigrate(database, environment);
         return flyway -> availability.migrateWhenReachable(() -> migrate.migrate(flyway));
     }
 }

@@ -32,13 +32,13 @@ import org.springframework.stereotype.Component;
  * <li>a job whose current stage was never opened (crash after submit or after an advance): the stage
  * is opened.</li>
  * </ul>
- * One instance at a time does the work (advisory lock); every repair is idempotent anyway.
+ * One instance at a time does the work (a transaction-scoped advisory lock); every repair is idempotent anyway.
  */
 @Component
 @ConditionalOnProperty(name = "geoetl.roles.worker", havingValue = "true", matchIfMissing = true)
 public class Reconciler {
 
-    /** The advisory lock one pass holds (package-private: a test holds it to keep the reconciler out). */
+    /** The advisory lock a pass holds in its transaction (package-private: a test holds it to keep passes out). */
     static final long LOCK_KEY = 0x6765_6f65_746cL;
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     private static final long MAX_RESENT_PER_PASS = 500;
@@ -75,28 +75,39 @@ public class Reconciler {
         if (!database.available()) {
             return;
         }
-        // A session-level lock must be taken and released on the same connection, so one connection
-        // is held for the whole pass while the repairs use others from the pool.
+        // The lock belongs to a transaction kept open on one connection for the whole pass, while the repairs
+        // commit on other connections. Behind a transaction-mode pooler (PgBouncer) a transaction stays on one
+        // server connection, whereas a session-level lock could be released on another one and stay held
+        // forever. The open transaction only takes the lock: it has no snapshot or transaction id that would
+        // hold back vacuum, and ending it (or the connection dying) releases the lock.
         jdbc.execute((Connection connection) -> {
-            if (!advisoryLock(connection, "pg_try_advisory_lock")) {
-                return null;
-            }
+            boolean autoCommit = connection.getAutoCommit();
+            connection.setAutoCommit(false);
             try {
-                resendLostTaskMessages();
-                finishDrainedStages();
-                openUnopenedStages();
-                completedPasses.incrementAndGet();
-            } catch (RuntimeException e) {
-                log.warn("event=reconcile_failed error=\"{}\"", e.getMessage());
+                if (tryLock(connection)) {
+                    pass();
+                }
             } finally {
-                advisoryLock(connection, "pg_advisory_unlock");
+                connection.rollback();
+                connection.setAutoCommit(autoCommit);
             }
             return null;
         });
     }
 
-    private static boolean advisoryLock(Connection connection, String function) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("select " + function + "(?)")) {
+    private void pass() {
+        try {
+            resendLostTaskMessages();
+            finishDrainedStages();
+            openUnopenedStages();
+            completedPasses.incrementAndGet();
+        } catch (RuntimeException e) {
+            log.warn("event=reconcile_failed error=\"{}\"", e.getMessage());
+        }
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
             statement.setLong(1, LOCK_KEY);
             try (ResultSet result = statement.executeQuery()) {
                 return result.next() && result.getBoolean(1);

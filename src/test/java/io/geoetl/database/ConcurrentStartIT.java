@@ -18,6 +18,7 @@ import io.geoetl.config.StorageProperties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.junit.jupiter.api.Test;
+import org.springframework.core.env.StandardEnvironment;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -47,7 +48,7 @@ class ConcurrentStartIT {
                 starts.add(() -> {
                     FluentConfiguration flyway = Flyway.configure().dataSource(pool).locations("filesystem:sql");
                     config.flywayInOwnSchema(database, storage).customize(flyway);
-                    config.prepareSchemaThenMigrate(database).migrate(flyway.load());
+                    config.prepareSchemaThenMigrate(database, new StandardEnvironment()).migrate(flyway.load());
                     return null;
                 });
             }

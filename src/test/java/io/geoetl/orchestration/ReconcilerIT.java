@@ -205,7 +205,7 @@ class ReconcilerIT extends IntegrationTest {
                     throw new IllegalStateException(e);
                 }
             });
-            await(() -> waiting("select pg_advisory_lock(%") == 1, Duration.ofSeconds(60),
+            await(() -> waiting("select pg_advisory_xact_lock(%") == 1, Duration.ofSeconds(60),
                     "the test to wait for the reconciler's lock");
 
             worker.commit();
@@ -250,14 +250,13 @@ class ReconcilerIT extends IntegrationTest {
         }, Duration.ofSeconds(120), count + " message(s) of job " + jobId + " on " + queueName);
     }
 
-    /** A session-level advisory lock lives on one connection: it is released there before the pool gets it back. */
+    /** The reconciler's lock, held by a transaction of the test's: ending it releases the lock. */
     private record HeldLock(Connection connection) implements AutoCloseable {
 
         @Override
         public void close() throws SQLException {
-            try (connection; PreparedStatement unlock = connection.prepareStatement("select pg_advisory_unlock(?)")) {
-                unlock.setLong(1, Reconciler.LOCK_KEY);
-                unlock.execute();
+            try (connection) {
+                connection.rollback();
             }
         }
     }
@@ -265,7 +264,8 @@ class ReconcilerIT extends IntegrationTest {
     /** Waits for a pass under way to finish, then keeps every later pass from running. */
     private HeldLock holdReconcilerLock() throws SQLException {
         Connection connection = dataSource.getConnection();
-        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_lock(?)")) {
+        connection.setAutoCommit(false);
+        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?)")) {
             lock.setLong(1, Reconciler.LOCK_KEY);
             lock.execute();
         }
