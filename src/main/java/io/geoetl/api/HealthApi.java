@@ -7,6 +7,7 @@ import java.util.function.Supplier;
 
 import com.azure.storage.blob.BlobServiceClient;
 import io.geoetl.config.StorageProperties;
+import io.geoetl.database.DatabaseAvailability;
 import io.geoetl.gdal.GdalVersion;
 import io.geoetl.metrics.QueueDepths;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -21,9 +22,11 @@ public class HealthApi {
     private final BlobServiceClient blobService;
     private final StorageProperties storage;
     private final GdalVersion gdal;
+    private final DatabaseAvailability database;
 
     public HealthApi(JdbcTemplate jdbc, QueueDepths depths, BlobServiceClient blobService, StorageProperties storage,
-            GdalVersion gdal) {
+            GdalVersion gdal, DatabaseAvailability database) {
+        this.database = database;
         this.jdbc = jdbc;
         this.depths = depths;
         this.blobService = blobService;
@@ -33,8 +36,9 @@ public class HealthApi {
 
     public ApiResponse health() {
         Map<String, Object> checks = new LinkedHashMap<>();
-        checks.put("database", check(() -> Map.of("postgis", jdbc.queryForObject("select postgis_lib_version()",
-                String.class))));
+        // Unavailable (refused, or not migrated yet): answered at once, without waiting for a connection.
+        checks.put("database", database.available() ? check(() -> Map.of("postgis", jdbc.queryForObject(
+                "select postgis_lib_version()", String.class))) : unavailable(database.problem()));
         checks.put("queues", check(() -> {
             if (!depths.readable()) {
                 // Service Bus depths come from the namespace (Azure Monitor ActiveMessageCount, KEDA).
@@ -55,6 +59,13 @@ public class HealthApi {
         body.put("status", healthy ? "ok" : "degraded");
         body.put("checks", checks);
         return new ApiResponse(healthy ? 200 : 503, body, Map.of());
+    }
+
+    private static Map<String, Object> unavailable(String problem) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("status", "unavailable");
+        result.put("message", problem == null ? "unavailable" : problem);
+        return result;
     }
 
     private static Map<String, Object> check(Supplier<Map<String, Object>> probe) {

@@ -28,7 +28,7 @@ class OwnSchemaConfig {
                 .placeholders(Map.of("silver_container", storage.silverContainer()));
     }
 
-    @Bean
+    /** What a start runs once the server lets it in (ConcurrentStartIT runs it on several pools at once). */
     FlywayMigrationStrategy prepareSchemaThenMigrate(DatabaseProperties database, Environment environment) {
         return flyway -> {
             if (TransactionPooler.behindTransactionPooler(environment)) {
@@ -38,5 +38,16 @@ class OwnSchemaConfig {
                     flyway.getConfiguration().getTable());
             flyway.migrate();
         };
+    }
+
+    /**
+     * Spring Boot's Flyway initializer runs this: a server that refuses connections (a full one, say) does not
+     * fail start-up, the migration waits in the background for it (see {@link DatabaseAvailability}).
+     */
+    @Bean
+    FlywayMigrationStrategy migrateWhenReachable(DatabaseProperties database, Environment environment,
+            DatabaseAvailability availability) {
+        FlywayMigrationStrategy migrate = prepareSchemaThenMigrate(database, environment);
+        return flyway -> availability.migrateWhenReachable(() -> migrate.migrate(flyway));
     }
 }

@@ -3,6 +3,7 @@ package io.geoetl.housekeeping;
 import java.time.Duration;
 import java.util.Map;
 
+import io.geoetl.database.DatabaseAvailability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -27,15 +28,18 @@ public class Retention {
 
     private final JdbcTemplate jdbc;
     private final Duration maxAge;
+    private final DatabaseAvailability database;
 
-    Retention(JdbcTemplate jdbc, @Value("${geoetl.retention.max-age}") Duration maxAge) {
+    Retention(JdbcTemplate jdbc, @Value("${geoetl.retention.max-age}") Duration maxAge,
+            DatabaseAvailability database) {
+        this.database = database;
         this.jdbc = jdbc;
         this.maxAge = maxAge;
     }
 
     @Scheduled(initialDelayString = "PT1M", fixedDelayString = "${geoetl.retention.interval}")
     public void scheduled() {
-        if (!maxAge.isZero()) {
+        if (!maxAge.isZero() && database.available()) {
             purge(maxAge);
         }
     }

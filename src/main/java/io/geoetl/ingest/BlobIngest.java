@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import io.geoetl.config.IngestProperties;
+import io.geoetl.database.DatabaseAvailability;
 import io.geoetl.error.BadRequestException;
 import io.geoetl.error.PermanentTaskException;
 import io.geoetl.orchestration.JobSubmitter;
@@ -45,9 +46,11 @@ public class BlobIngest {
     private final JdbcTemplate jdbc;
     private final IngestProperties properties;
     private final OutputRegistry registry;
+    private final DatabaseAvailability database;
 
     BlobIngest(BlobStore blobs, JobSubmitter submitter, JdbcTemplate jdbc, IngestProperties properties,
-            OutputRegistry registry) {
+            OutputRegistry registry, DatabaseAvailability database) {
+        this.database = database;
         this.registry = registry;
         this.blobs = blobs;
         this.submitter = submitter;
@@ -57,6 +60,9 @@ public class BlobIngest {
 
     /** One listing of the watched container; returns how many blobs changed state. */
     public int poll() {
+        if (!database.available()) {
+            return 0;
+        }
         String container = properties.container();
         String prefix = properties.prefix() == null ? "" : properties.prefix();
         Map<String, Known> known = new HashMap<>();

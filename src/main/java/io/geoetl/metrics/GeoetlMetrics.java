@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.geoetl.database.DatabaseAvailability;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -38,8 +39,10 @@ public class GeoetlMetrics {
     private final QueueDepths depths;
     private final MultiGauge jobs;
     private final MultiGauge queueDepths;
+    private final DatabaseAvailability database;
 
-    public GeoetlMetrics(MeterRegistry registry, JdbcTemplate jdbc, QueueDepths depths) {
+    public GeoetlMetrics(MeterRegistry registry, JdbcTemplate jdbc, QueueDepths depths, DatabaseAvailability database) {
+        this.database = database;
         this.registry = registry;
         this.jdbc = jdbc;
         this.depths = depths;
@@ -70,6 +73,10 @@ public class GeoetlMetrics {
 
     @Scheduled(initialDelayString = "PT1S", fixedDelayString = "${geoetl.metrics.refresh-interval:PT15S}")
     public void refresh() {
+        // The gauges keep their last values while the database is unavailable (health says it is).
+        if (!database.available()) {
+            return;
+        }
         try {
             List<MultiGauge.Row<?>> rows = new ArrayList<>();
             jdbc.query("select job_type, status, count(*) from job group by job_type, status", row -> {

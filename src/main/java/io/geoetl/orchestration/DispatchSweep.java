@@ -2,6 +2,7 @@ package io.geoetl.orchestration;
 
 import java.util.List;
 
+import io.geoetl.database.DatabaseAvailability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -21,14 +22,19 @@ class DispatchSweep {
 
     private final JdbcTemplate jdbc;
     private final TaskDispatcher dispatcher;
+    private final DatabaseAvailability database;
 
-    DispatchSweep(JdbcTemplate jdbc, TaskDispatcher dispatcher) {
+    DispatchSweep(JdbcTemplate jdbc, TaskDispatcher dispatcher, DatabaseAvailability database) {
+        this.database = database;
         this.jdbc = jdbc;
         this.dispatcher = dispatcher;
     }
 
     @Scheduled(fixedDelayString = "${geoetl.engine.sweep-interval}")
     void sweep() {
+        if (!database.available()) {
+            return;
+        }
         List<String> running = jdbc.queryForList("select job_id from job where status = 'processing' "
                 + "order by updated_at limit 500", String.class);
         for (String jobId : running) {

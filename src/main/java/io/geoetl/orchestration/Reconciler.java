@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
+import io.geoetl.database.DatabaseAvailability;
 import io.geoetl.metrics.QueueDepths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,9 +49,11 @@ public class Reconciler {
     private final EngineProperties engine;
     private final QueueProperties queues;
     private final QueueDepths depths;
+    private final DatabaseAvailability database;
 
     public Reconciler(JdbcTemplate jdbc, StageCoordinator coordinator, TaskDispatcher dispatcher,
-            EngineProperties engine, QueueProperties queues, QueueDepths depths) {
+            EngineProperties engine, QueueProperties queues, QueueDepths depths, DatabaseAvailability database) {
+        this.database = database;
         this.depths = depths;
         this.jdbc = jdbc;
         this.coordinator = coordinator;
@@ -69,6 +72,9 @@ public class Reconciler {
     @Scheduled(fixedDelayString = "${geoetl.engine.reconcile-interval}",
             initialDelayString = "${geoetl.engine.reconcile-interval}")
     void reconcile() {
+        if (!database.available()) {
+            return;
+        }
         // The lock belongs to a transaction kept open on one connection for the whole pass, while the repairs
         // commit on other connections. Behind a transaction-mode pooler (PgBouncer) a transaction stays on one
         // server connection, whereas a session-level lock could be released on another one and stay held

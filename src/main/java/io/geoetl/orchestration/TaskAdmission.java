@@ -4,6 +4,7 @@ import java.util.concurrent.Semaphore;
 
 import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
+import io.geoetl.database.DatabaseAvailability;
 import org.apache.camel.Consumer;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
@@ -34,9 +35,11 @@ public class TaskAdmission extends DefaultPollingConsumerPollStrategy {
      * full backlog slows the receiving thread instead (the pool runs the task on it), as it always did.
      */
     private final boolean lightBounded;
+    private final DatabaseAvailability database;
 
     TaskAdmission(EngineProperties engine, QueueProperties queues,
-            @Value("${geoetl.transport:storage-queue}") String transport) {
+            @Value("${geoetl.transport:storage-queue}") String transport, DatabaseAvailability database) {
+        this.database = database;
         if (queues.receiveBatch() < 1 || queues.receiveBatch() > 32) {
             throw new IllegalArgumentException("geoetl.queues.receive-batch must be 1 to 32 (the queue's limit), not "
                     + queues.receiveBatch());
@@ -72,10 +75,11 @@ public class TaskAdmission extends DefaultPollingConsumerPollStrategy {
     /**
      * Poll only when every light message of a full batch would be admitted. While the light pool is that
      * full the worker takes no heavy message either; light tasks are short, and the next poll comes as
-     * soon as a batch's worth of them ended.
+     * soon as a batch's worth of them ended. Nor while the database is unavailable: the messages stay in the
+     * queue, for another replica or for later, instead of being received only to wait for a connection.
      */
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        return light.availablePermits() >= receiveBatch;
+        return database.available() && light.availablePermits() >= receiveBatch;
     }
 }

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
 
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
+import io.geoetl.database.DatabaseAvailability;
 import io.geoetl.storage.BlobStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,8 +37,11 @@ class LeftoverSweep {
     private final VectorProperties properties;
     private final BlobStore blobs;
     private final StorageProperties storage;
+    private final DatabaseAvailability database;
 
-    LeftoverSweep(JdbcTemplate jdbc, VectorProperties properties, BlobStore blobs, StorageProperties storage) {
+    LeftoverSweep(JdbcTemplate jdbc, VectorProperties properties, BlobStore blobs, StorageProperties storage,
+            DatabaseAvailability database) {
+        this.database = database;
         this.jdbc = jdbc;
         this.properties = properties;
         this.blobs = blobs;
@@ -46,7 +50,9 @@ class LeftoverSweep {
 
     @Scheduled(initialDelayString = "PT2M", fixedDelayString = "${geoetl.retention.interval}")
     public void scheduled() {
-        sweep(properties.leftoverMaxAge());
+        if (database.available()) {
+            sweep(properties.leftoverMaxAge());
+        }
     }
 
     /** Removes the leftovers of loads whose job ended before now minus {@code age}; returns the counts. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.geoetl.config.VectorProperties;
+import io.geoetl.database.DatabaseAvailability;
 import io.geoetl.database.Schemas;
 import jakarta.annotation.PostConstruct;
 import org.slf4j.Logger;
@@ -26,15 +27,23 @@ class VectorSchemas {
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
     private final VectorProperties properties;
+    private final DatabaseAvailability database;
 
-    VectorSchemas(JdbcTemplate jdbc, TransactionTemplate transaction, VectorProperties properties) {
+    VectorSchemas(JdbcTemplate jdbc, TransactionTemplate transaction, VectorProperties properties,
+            DatabaseAvailability database) {
         this.jdbc = jdbc;
         this.transaction = transaction;
         this.properties = properties;
+        this.database = database;
     }
 
+    /** At start, or once a replica that started while the database refused it has migrated. */
     @PostConstruct
     void createAtStart() {
+        database.whenMigrated(this::create);
+    }
+
+    private void create() {
         List<String> schemas = new ArrayList<>(List.of(properties.stagingSchema()));
         schemas.addAll(properties.dataSchemas().stream().map(String::strip).filter(name -> !name.isEmpty()).toList());
         for (String schema : schemas) {

@@ -91,7 +91,8 @@ class MetricsIT extends IntegrationTest {
         Map<String, Object> health = get("/actuator/health").body();
         Map<String, Object> components = (Map<String, Object>) health.get("components");
 
-        assertThat(components).containsKeys("db", "geoetl", "camelHealth");
+        // geoetl's check covers the database (Spring's own db check is off: it waits for a connection).
+        assertThat(components).containsKeys("geoetl", "camelHealth").doesNotContainKey("db");
         Map<String, Object> geoetl = (Map<String, Object>) components.get("geoetl");
         assertThat(geoetl.get("status")).isEqualTo("UP");
         assertThat(((Map<String, Object>) geoetl.get("details"))).containsKeys("database", "queues", "blob", "gdal");

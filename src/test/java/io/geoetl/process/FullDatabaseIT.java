@@ -1,0 +1,178 @@
+package io.geoetl.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.geoetl.TestDatabases;
+import io.geoetl.orchestration.Json;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replicas on a database that is full. The database gets a connection limit that two replicas' pools fill
+ * (PostgreSQL then refuses the next one with "too many connections for database", as a full server refuses
+ * with max_connections): the third replica starts anyway, answers health saying the database is unavailable
+ * (readiness DOWN, liveness UP, so an orchestrator would not restart it), takes no work, and once a replica
+ * stops it gets connections, migrates and runs a job by itself, in the same process.
+ */
+class FullDatabaseIT {
+
+    private static final int POOL = 3;
+    /** Two replicas' pools. */
+    private static final int CONNECTION_LIMIT = 2 * POOL;
+    private static final Pattern COMPLETED_TASKS = Pattern.compile(
+            "geoetl_tasks_total\\{[^}]*outcome=\"completed\"[^}]*\\} ([0-9.]+)");
+
+    @Test
+    void aReplicaThatFindsTheDatabaseFullWaitsDegradedThenWorksOnceAnotherStops() throws Exception {
+        String database = TestDatabases.name("full");
+        recreateWithConnectionLimit(database);
+        Map<String, String> replica = Map.of("GEOETL_DB_URL", TestDatabases.jdbcUrl("full"),
+                "GEOETL_DB_POOL_SIZE", String.valueOf(POOL), "GEOETL_JOB_QUEUE", "full-jobs",
+                "GEOETL_TASK_QUEUE", "full-tasks");
+        Map<String, String> apiOnly = new HashMap<>(replica);
+        // The second replica serves the API only: once the first stops, tasks can only run on the waiting one.
+        apiOnly.put("GEOETL_ROLE_WORKER", "false");
+        try (ServiceProcess first = ServiceProcess.start("full-first", replica);
+                ServiceProcess api = ServiceProcess.start("full-api", apiOnly)) {
+            first.awaitHealthy();
+            api.awaitHealthy();
+            await(() -> sessions(database) == CONNECTION_LIMIT, Duration.ofSeconds(30),
+                    "the two pools to hold every connection the database allows");
+
+            try (ServiceProcess waiting = ServiceProcess.start("full-waiting", replica)) {
+                HttpResponse<String> health = awaitAnswer(waiting, "/api/health");
+                assertThat(health.statusCode()).isEqualTo(503);
+                Map<String, Object> database503 = checks(health).get("database");
+                assertThat(database503).containsEntry("status", "unavailable");
+                assertThat((String) database503.get("message")).contains("too many connections");
+                assertThat(waiting.get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+                assertThat(waiting.get("/actuator/health/readiness").statusCode()).isEqualTo(503);
+                assertThat(waiting.get("/actuator/health").statusCode()).isEqualTo(503);
+
+                first.terminate(Duration.ofSeconds(60));
+                String jobId = submit(api, "{\"n\": 6, \"message\": \"full-" + UUID.randomUUID() + "\"}");
+
+                assertThat(awaitEnded(api, jobId, Duration.ofSeconds(90))).isEqualTo("completed");
+                // The same process that started degraded (a ServiceProcess is never restarted): no crash, no loop.
+                assertThat(waiting.get("/api/health").statusCode()).isEqualTo(200);
+                assertThat(waiting.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+                // hello_world's two stages of six tasks, all run by the replica that waited.
+                assertThat(completedTasks(waiting.get("/actuator/prometheus").body())).isEqualTo(12);
+                String log = Files.readString(Path.of("target", "process-logs", "full-waiting.log"));
+                assertThat(log).contains("event=database_unavailable phase=startup").contains(
+                        "event=database_available").doesNotContain("APPLICATION FAILED TO START");
+            }
+        }
+    }
+
+    private static long completedTasks(String prometheus) {
+        Matcher matcher = COMPLETED_TASKS.matcher(prometheus);
+        double total = 0;
+        while (matcher.find()) {
+            total += Double.parseDouble(matcher.group(1));
+        }
+        return Math.round(total);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Map<String, Object>> checks(HttpResponse<String> health) throws IOException {
+        return (Map<String, Map<String, Object>>) Json.readMap(health.body()).get("checks");
+    }
+
+    /**
+     * The first answer of the started service, whatever its status: not a refused connection, and not the 404
+     * Tomcat gives while the API's routes are still being added.
+     */
+    private static HttpResponse<String> awaitAnswer(ServiceProcess service, String path) throws Exception {
+        Instant until = Instant.now().plus(Duration.ofSeconds(120));
+        while (Instant.now().isBefore(until)) {
+            try {
+                HttpResponse<String> answer = service.get(path);
+                if (answer.statusCode() != 404) {
+                    return answer;
+                }
+            } catch (IOException notListeningYet) {
+                // not listening yet
+            }
+            ServiceProcess.pause(200);
+        }
+        throw new AssertionError("no answer on " + path + " within 120 s");
+    }
+
+    private static String submit(ServiceProcess service, String body) throws IOException {
+        HttpResponse<String> response = service.post("/api/jobs/submit/hello_world", body, true);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        return (String) Json.readMap(response.body()).get("job_id");
+    }
+
+    private static String awaitEnded(ServiceProcess service, String jobId, Duration deadline) throws IOException {
+        Instant until = Instant.now().plus(deadline);
+        while (true) {
+            Map<String, Object> status = Json.readMap(service.get("/api/jobs/status/" + jobId).body());
+            String value = (String) status.get("status");
+            if (!List.of("queued", "processing").contains(value)) {
+                return value;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("job " + jobId + " did not end within " + deadline.toSeconds() + " s: "
+                        + status.get("stages"));
+            }
+            ServiceProcess.pause(100);
+        }
+    }
+
+    /** Sessions on the database, counted as the superuser (whom the database's connection limit does not bind). */
+    private static int sessions(String database) {
+        return Integer.parseInt(asPostgres("postgres", "select count(*) from pg_stat_activity where datname = '"
+                + database + "'").strip());
+    }
+
+    private static void recreateWithConnectionLimit(String database) {
+        asPostgres("postgres", "drop database if exists " + database + " with (force)");
+        asPostgres("postgres", "create database " + database + " owner geoetl connection limit " + CONNECTION_LIMIT);
+        asPostgres(database, "create extension if not exists postgis");
+        asPostgres(database, "grant all on schema public to geoetl");
+    }
+
+    private static String asPostgres(String database, String sql) {
+        try {
+            Process psql = new ProcessBuilder("runuser", "-u", "postgres", "--", "psql", "-qAt", "-v",
+                    "ON_ERROR_STOP=1", "-d", database, "-c", sql).redirectErrorStream(true).start();
+            String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!psql.waitFor(60, TimeUnit.SECONDS) || psql.exitValue() != 0) {
+                throw new AssertionError("psql failed on " + sql + ": " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static void await(BooleanSupplier condition, Duration deadline, String what) {
+        Instant until = Instant.now().plus(deadline);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for " + what);
+            }
+            ServiceProcess.pause(100);
+        }
+    }
+}
