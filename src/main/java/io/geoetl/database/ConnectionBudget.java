@@ -18,7 +18,7 @@ import org.springframework.core.env.Environment;
  * a worked example; bench/README.md the fan-out measured with it.
  */
 @Configuration(proxyBeanMethods = false)
-class ConnectionBudget {
+public final class ConnectionBudget {
 
     static final String POOL_SIZE = "geoetl.database.pool-size";
     private static final String HIKARI_POOL_SIZE = "spring.datasource.hikari.maximum-pool-size";
@@ -72,6 +72,11 @@ class ConnectionBudget {
      * The connections a replica can hold at once. Each term is a set of threads that can hold a connection at
      * the same moment as the others; what holds one longer than a few statements is named.
      */
+    /** A quarter of the light threads: the light tasks' share of the pool, and the vector COPYs at once. */
+    public static int lightConnections(int lightThreads) {
+        return Math.max(1, (lightThreads + 3) / 4);
+    }
+
     static int size(Roles roles) {
         int connections = 0;
         // Every replica: the scheduler thread's passes (metrics gauges; with the worker role also the dispatch
@@ -81,9 +86,9 @@ class ConnectionBudget {
             // Light tasks hold a connection for a few statements each (claim, completion, the stage counter,
             // the refill): 3,000- and 6,000-task fan-outs with 16 threads had no thread waiting for one in any
             // sample, and 6 connections in all only made acquires 0.6 ms slower (bench/README.md). A vector
-            // chunk holds one for its whole COPY; chunks beyond the idle connections wait for one (at most
-            // spring.datasource.hikari.connection-timeout).
-            connections += (roles.lightThreads() + 3) / 4;
+            // chunk holds one for its whole COPY: at most this many COPYs run at once (ChunkLoader waits for
+            // a slot before it takes a connection, so a long load never waits out the pool's time-out).
+            connections += lightConnections(roles.lightThreads());
             // A heavy task holds one at a time, except a vector finalize: its validity scan and two index
             // builds run at once, on three, for minutes on a large table.
             connections += 3 * roles.heavyThreads();

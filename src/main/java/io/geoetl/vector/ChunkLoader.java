@@ -7,13 +7,16 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import io.geoetl.config.EngineProperties;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.storage.BlobStore;
+import io.geoetl.database.ConnectionBudget;
 import io.geoetl.error.PermanentTaskException;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLException;
@@ -44,14 +47,21 @@ class ChunkLoader {
     private final VectorProperties properties;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
+    /**
+     * COPYs at once in this process: each holds a pooled connection for its whole chunk, and chunks run as light
+     * tasks, so without a limit sixteen of them would take the pool the connection budget gave the light tasks
+     * and wait out its time-out. Fair, so chunks load in the order they came.
+     */
+    private final Semaphore copySlots;
 
     ChunkLoader(BlobStore blobs, StorageProperties storage, VectorProperties properties, JdbcTemplate jdbc,
-            TransactionTemplate transaction) {
+            TransactionTemplate transaction, EngineProperties engine) {
         this.blobs = blobs;
         this.storage = storage;
         this.properties = properties;
         this.jdbc = jdbc;
         this.transaction = transaction;
+        this.copySlots = new Semaphore(ConnectionBudget.lightConnections(engine.lightThreads()), true);
     }
 
     /** The job's staging table, quoted and schema-qualified for SQL. */
@@ -93,7 +103,7 @@ class ChunkLoader {
                 .map(TableFinalizer::quote).collect(Collectors.joining(", ")) + ") from stdin";
         String fid = TableFinalizer.quote((String) prepared.get("fid_column"));
         try {
-            return copyChunk(jobId, prepared, chunk, key, afterFid, toFid, copy, fid);
+            return copyInSlot(jobId, prepared, chunk, key, afterFid, toFid, copy, fid);
         } catch (DataAccessException e) {
             throw permanentFailure(e, afterFid).orElseThrow(() -> e);
         }
@@ -125,6 +135,22 @@ class ChunkLoader {
             }
         }
         return Optional.empty();
+    }
+
+    private Map<String, Object> copyInSlot(String jobId, Map<String, Object> prepared, Map<String, Object> chunk,
+            String key, long afterFid, long toFid, String copy, String fid) {
+        try {
+            copySlots.acquire();
+        } catch (InterruptedException e) {
+            // Cancelled or shutting down while waiting: nothing was written.
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting to load " + key, e);
+        }
+        try {
+            return copyChunk(jobId, prepared, chunk, key, afterFid, toFid, copy, fid);
+        } finally {
+            copySlots.release();
+        }
     }
 
     private Map<String, Object> copyChunk(String jobId, Map<String, Object> prepared, Map<String, Object> chunk,
