@@ -24,10 +24,19 @@ import org.springframework.context.support.GenericApplicationContext;
  * connection pool, as separate processes would have) run in this JVM on the in-process transport of
  * profile bench-in-process, which they all share as they would share one Azure queue. After a
  * warm-up job, hello_world jobs (sleep_ms 0, so a task is pure coordination) of each size in
- * BENCH_SIZES run one after the other; for each it prints tasks/s, the statements the replicas sent
- * per task (counted in the JDBC driver), pg_stat_database's transactions and tuples per task, the CPU
- * time of the database's PostgreSQL backends per task (from /proc), this JVM's CPU per task, and what
- * the active backends were waiting on.
+ * BENCH_SIZES run one after the other (each split over BENCH_JOBS_AT_ONCE jobs run together, default 1).
+ * For each it prints tasks/s, the statements the replicas sent per task (counted in the JDBC driver),
+ * pg_stat_database's transactions and tuples per task, the CPU time of the database's PostgreSQL
+ * backends per task (from /proc), this JVM's CPU per task, and what the active backends waited on.
+ *
+ * <p>Why replicas in one JVM and not several processes: with one process per replica, each would need
+ * its own in-process queue, and a replica's dispatcher would feed only itself; the replica that opened
+ * the stage would run nearly every task and the others would sit idle, which measures neither the
+ * competing consumers nor the cross-replica contention (dispatch lock, stage counter row) that the
+ * database sees with one shared Azure queue. In one JVM the queue is truly shared while each replica
+ * keeps its own pool, dispatcher, sweeps and reconciler, so PostgreSQL sees what N replicas send it.
+ * The replicas share this JVM's CPU, which on a small machine competes with PostgreSQL: read the
+ * database's CPU per task, not the tasks/s, for what a dedicated server would do.
  */
 public final class CoordinatorBench {
 
@@ -38,6 +47,9 @@ public final class CoordinatorBench {
         int replicas = Integer.parseInt(System.getenv().getOrDefault("BENCH_REPLICAS", "3"));
         String database = System.getenv().getOrDefault("BENCH_DB", "geoetl_coord");
         String poolSize = System.getenv().getOrDefault("BENCH_POOL_SIZE", "15");
+        // Jobs run at once in each measured run, splitting its tasks: each stage decrements its own
+        // counter row, so more jobs at once show whether one job's counter row is what limits the rate.
+        int jobsAtOnce = Integer.parseInt(System.getenv().getOrDefault("BENCH_JOBS_AT_ONCE", "1"));
         List<Integer> sizes = new ArrayList<>();
         for (String n : System.getenv().getOrDefault("BENCH_SIZES", "5000,50000").split(",")) {
             sizes.add(Integer.parseInt(n.trim()));
@@ -69,7 +81,7 @@ public final class CoordinatorBench {
                         (System.nanoTime() - w0) / 1e9);
             }
             for (int n : sizes) {
-                measure(submitter, postgres, watcher, replicas, n);
+                measure(submitter, postgres, watcher, replicas, n, jobsAtOnce);
             }
         } finally {
             bridges.forEach(InProcessQueues.Bridge::close);
@@ -104,8 +116,8 @@ public final class CoordinatorBench {
     }
 
     private static void measure(JobSubmitter submitter, PostgresCounters postgres, Connection watcher,
-            int replicas, int n) throws Exception {
-        int tasks = 2 * n;
+            int replicas, int n, int jobsAtOnce) throws Exception {
+        int tasks = 2 * (n / jobsAtOnce) * jobsAtOnce;
         Thread.sleep(1500);
         Map<String, Long> statsBefore = postgres.databaseStatistics();
         Map<String, Long> statementsBefore = CountingDriver.snapshot();
@@ -113,8 +125,14 @@ public final class CoordinatorBench {
         double jvmBefore = PostgresCounters.ownCpuSeconds();
         postgres.open();
         long t0 = System.nanoTime();
-        String jobId = submit(submitter, n, "measured");
-        int watcherPolls = awaitCompleted(watcher, jobId);
+        List<String> jobIds = new ArrayList<>();
+        for (int i = 0; i < jobsAtOnce; i++) {
+            jobIds.add(submit(submitter, n / jobsAtOnce, "measured-" + i));
+        }
+        int watcherPolls = 0;
+        for (String jobId : jobIds) {
+            watcherPolls += awaitCompleted(watcher, jobId);
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         double backendCpu = postgres.closeCpuSeconds();
         double jvmCpu = PostgresCounters.ownCpuSeconds() - jvmBefore;
@@ -142,8 +160,8 @@ public final class CoordinatorBench {
         double machineCores = (machineAfter[0] - machineBefore[0]) * Runtime.getRuntime().availableProcessors()
                 / (double) (machineAfter[1] - machineBefore[1]);
         report("");
-        report("replicas=%d hello_world n=%d (%d tasks): %.1f s = %.0f tasks/s", replicas, n, tasks, seconds,
-                tasks / seconds);
+        report("replicas=%d, %d hello_world job(s) at once, n=%d each (%d tasks): %.1f s = %.0f tasks/s", replicas,
+                jobsAtOnce, n / jobsAtOnce, tasks, seconds, tasks / seconds);
         report("    statements/task %.2f, commits+rollbacks/task %.3f (JDBC driver; %d executions, %d commits)",
                 (double) executions / tasks, (double) commits / tasks, executions, commits);
         StringBuilder database = new StringBuilder("    pg_stat_database per task:");
@@ -174,7 +192,7 @@ public final class CoordinatorBench {
         report("    statements per task by kind:");
         statements.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
                 .forEach(entry -> report("      %.4f  %s", entry.getValue() / (double) tasks, entry.getKey()));
-        verify(watcher, jobId, tasks);
+        verify(watcher, jobIds, tasks);
     }
 
     private static String submit(JobSubmitter submitter, int n, String label) {
@@ -210,11 +228,11 @@ public final class CoordinatorBench {
     }
 
     /** Every task ran once: no retry, no duplicate delivery, nothing poisoned (the in-process lease has none). */
-    private static void verify(Connection watcher, String jobId, int tasks) throws Exception {
+    private static void verify(Connection watcher, List<String> jobIds, int tasks) throws Exception {
         try (PreparedStatement statement = watcher.prepareStatement("select count(*) filter (where status = "
                 + "'completed'), count(*) filter (where attempt <> 1), coalesce(sum(duplicate_deliveries), 0) "
-                + "from task where job_id = ?")) {
-            statement.setString(1, jobId);
+                + "from task where job_id = any(?)")) {
+            statement.setArray(1, watcher.createArrayOf("text", jobIds.toArray()));
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 report("    check: %d of %d tasks completed, %d not at their first attempt, %d duplicate "
