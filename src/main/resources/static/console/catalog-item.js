@@ -132,13 +132,27 @@ function assetsTable(item) {
       const action = path
         ? el('button', { type: 'button', class: 'link', 'data-asset': key,
           onclick: () => download(asset.href, `${item.id}-${fileName}`, status) }, 'Download')
-        : el('a', { href: asset.href, rel: 'noopener noreferrer' }, 'Open');
+        : webLink(asset.href);
       return el('tr', {},
         el('td', {}, el('strong', {}, asset.title || key), asset.title ? el('div', { class: 'muted mono' }, key) : null),
         el('td', { class: 'hide-narrow mono' }, asset.type || ''),
         el('td', {}, (asset.roles || []).join(', ')),
         el('td', {}, action, ' ', status));
     }))));
+}
+
+/** A link for an asset elsewhere, only for http(s) URLs: a javascript: or data: href stays text. */
+function webLink(href) {
+  let url = null;
+  try {
+    url = new URL(String(href), location.href);
+  } catch (malformed) {
+    return el('span', { class: 'muted mono' }, String(href || ''));
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    return el('span', { class: 'muted mono' }, String(href));
+  }
+  return el('a', { href: url.href, rel: 'noopener noreferrer' }, 'Open');
 }
 
 /**

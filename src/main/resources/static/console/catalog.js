@@ -96,6 +96,11 @@ export async function render(main, route) {
 
   let stopFeatures = null;
   let releaseItem = null;
+  // Only the newest choice counts: an item or a table chosen while an earlier one still loads replaces it.
+  let itemOpenings = 0;
+  let featureChoices = 0;
+  // Set when the user leaves the view: nothing may start loading features afterwards.
+  let left = false;
   let listing = 0; // which listing (collection or search) is current, so late pages of an older one are dropped
   let nextSearch = null;
   let shown = new Map(); // "collection/item" -> item of the current listing
@@ -151,9 +156,19 @@ export async function render(main, route) {
     }
     if (releaseItem) {
       releaseItem();
+      releaseItem = null;
     }
+    const opening = ++itemOpenings;
     details.hidden = false;
-    releaseItem = await showItem(details, collectionId, itemId, closeItem);
+    // Each item renders into a node of its own, so an earlier item answering late writes into a detached one.
+    const panel = el('div');
+    fill(details, panel);
+    const release = await showItem(panel, collectionId, itemId, closeItem);
+    if (opening !== itemOpenings || left) {
+      release();
+      return;
+    }
+    releaseItem = release;
   }
 
   function closeItem() {
@@ -256,10 +271,11 @@ export async function render(main, route) {
     }
     featuresStatus.textContent = '';
     const id = featureSelect.value;
+    const choice = ++featureChoices;
     if (id) {
       const zoomed = fetchExtentAndZoom(id);
       zoomed.finally(() => {
-        if (featureSelect.value === id) {
+        if (choice === featureChoices && !left && featureSelect.value === id) {
           stopFeatures = showFeatures(map, features, id, (message, isError) => {
             featuresStatus.textContent = message;
             featuresStatus.className = isError ? 'error' : 'muted';
@@ -433,6 +449,7 @@ export async function render(main, route) {
   }
 
   return () => {
+    left = true;
     drawing.cancel();
     if (stopFeatures) {
       stopFeatures();

@@ -51,6 +51,10 @@ export async function renderJob(main, jobId) {
   let shownActions = null;
   let stopRefresh = null;
   let ticker = null;
+  // Set when the user leaves: nothing may re-arm a refresh afterwards (an action's answer may come later).
+  let left = false;
+  // Only the newest status answer is shown: the refresh and an action's reload can overlap.
+  let loads = 0;
 
   const act = async (action) => {
     if (action === 'cancel' && !window.confirm(`Cancel job ${jobId}? Tasks not yet finished are cancelled.`)) {
@@ -67,17 +71,24 @@ export async function renderJob(main, jobId) {
     }
     shownActions = null;
     await load();
-    if (!isEnded(current && current.status) && !stopRefresh) {
+    if (!left && !isEnded(current && current.status) && !stopRefresh) {
       stopRefresh = every(REFRESH_MS, load);
     }
   };
 
   const load = async () => {
+    const mine = ++loads;
     let job;
     try {
       job = await json(`/api/jobs/status/${encodeURIComponent(jobId)}`);
+      if (mine !== loads || left) {
+        return;
+      }
       message.textContent = '';
     } catch (error) {
+      if (mine !== loads || left) {
+        return;
+      }
       message.textContent = error.status === 404 ? `There is no job ${jobId}.` : `Could not load the job: ${error.message}`;
       if (error.status === 404 && stopRefresh) {
         stopRefresh();
@@ -123,6 +134,7 @@ export async function renderJob(main, jobId) {
     }
   }, 1000);
   return () => {
+    left = true;
     if (stopRefresh) stopRefresh();
     clearInterval(ticker);
   };
@@ -171,8 +183,8 @@ function valueNode(key, value) {
   if (typeof value === 'string') {
     if (/^\/(api|stac|features|collections)\//.test(value) || /_(url|href|link)$/.test(key)) {
       // Outputs are links into this service's own API (relative paths); anything else stays text.
-      // '//host/...' would leave this service: only a single leading slash makes a link.
-      return /^\/(?![\/\\])/.test(value) ? el('a', { href: value }, value) : value;
+      // Only a path that stays on this service makes a link ('//host', '/\\host' and '/<tab>/host' leave it).
+      return sameOriginPath(value) ? el('a', { href: sameOriginPath(value) }, value) : value;
     }
     return value;
   }
@@ -355,4 +367,17 @@ function taskRow(task, open) {
     el('td', {}, String(task.attempt)),
     el('td', { class: 'hide-narrow' }, took),
     el('td', {}, errorCell));
+}
+
+/** The path and query of `value` when it is a relative path resolving to this origin, else null. */
+function sameOriginPath(value) {
+  if (!value.startsWith('/')) {
+    return null;
+  }
+  try {
+    const url = new URL(value, location.href);
+    return url.origin === location.origin ? url.pathname + url.search : null;
+  } catch (malformed) {
+    return null;
+  }
 }

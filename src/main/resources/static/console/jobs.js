@@ -114,14 +114,16 @@ async function renderList(main, route) {
     let answer;
     try {
       answer = await json(`/api/jobs?${params}`);
-      message.textContent = '';
     } catch (error) {
-      message.textContent = `Could not load the jobs: ${error.message}`;
+      if (sequence === state.sequence) {
+        message.textContent = `Could not load the jobs: ${error.message}`;
+      }
       return;
     }
     if (sequence !== state.sequence) {
       return;
     }
+    message.textContent = '';
     nextBefore = answer.next_before;
     olderButton.disabled = !nextBefore;
     newerButton.disabled = !state.before;

@@ -59,6 +59,8 @@ export function render(main) {
     el('p', { class: 'muted small' }, 'A shapefile: drop its .shp, .shx, .dbf and .prj (and .cpg) together.'));
   const results = el('ul', { class: 'uploads', id: 'upload-results', 'aria-live': 'polite' });
   const polls = new Set();
+  // Set when the user leaves the page: uploads still sending finish, but start no polling.
+  let left = false;
 
   window.scrollTo(0, 0);
   main.append(el('h1', {}, 'Upload files'),
@@ -166,6 +168,10 @@ export function render(main) {
         polls.delete(stop);
       }
     };
+    if (left) {
+      // The user left while this file was uploading: its row is gone, nothing to follow.
+      return;
+    }
     stop = every(POLL_MS, tick);
     polls.add(stop);
   };
@@ -194,6 +200,7 @@ export function render(main) {
   window.addEventListener('drop', ignoreDrop);
 
   return () => {
+    left = true;
     for (const stop of polls) stop();
     window.removeEventListener('dragover', ignoreDrop);
     window.removeEventListener('drop', ignoreDrop);

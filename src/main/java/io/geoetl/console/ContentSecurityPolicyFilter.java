@@ -18,6 +18,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * be data: and blob: URLs (thumbnails and downloads are fetched with the key and shown as object URLs) and,
  * when an online base map is configured, tiles from its origin. Inline styles are allowed because Leaflet
  * positions its map panes with them; inline scripts are not.
+ *
+ * <p>Every answer carries it, not only the console's paths: the servlet container serves the page under other
+ * spellings too (/index.html/, //index.html, /%69ndex.html, /index.html;x), and on JSON and bytes the policy
+ * changes nothing.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 30)
@@ -36,12 +40,6 @@ class ContentSecurityPolicyFilter extends OncePerRequestFilter {
         return "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src " + images
                 + "; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
                 + "frame-ancestors 'none'";
-    }
-
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        return !(path.equals("/") || path.equals("/index.html") || path.startsWith("/console/"));
     }
 
     @Override

@@ -29,7 +29,7 @@ class JobsConsoleIT extends IntegrationTest {
             cancel.click();
             browser.await(ExpectedConditions.alertIsPresent(), PAGE, "the confirmation").accept();
 
-            browser.awaitVisible(By.cssSelector("main[data-job-status='cancelled']"), PAGE);
+            browser.awaitVisible(By.cssSelector(".view[data-job-status='cancelled']"), PAGE);
             assertThat(get("/api/jobs/status/" + jobId).body()).containsEntry("status", "cancelled");
             assertThat(browser.find(By.id("action-note")).getText()).contains("cancelled");
             assertThat(browser.find(By.id("job-errors")).getText()).contains("cancelled by request");

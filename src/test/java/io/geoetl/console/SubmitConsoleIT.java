@@ -39,7 +39,7 @@ class SubmitConsoleIT extends IntegrationTest {
             assertThat(browser.find(By.cssSelector(".job-summary .status")).getText()).isEqualTo("processing");
             browser.screenshot("job-running-1280");
 
-            browser.awaitVisible(By.cssSelector("main[data-job-status='completed']"), Duration.ofSeconds(60));
+            browser.awaitVisible(By.cssSelector(".view[data-job-status='completed']"), Duration.ofSeconds(60));
             Map<String, Object> status = get("/api/jobs/status/" + jobId).body();
             assertThat(status).containsEntry("status", "completed");
             assertThat(browser.find(By.cssSelector(".job-summary .status")).getText()).isEqualTo("completed");
@@ -86,7 +86,7 @@ class SubmitConsoleIT extends IntegrationTest {
             browser.awaitVisible(By.cssSelector("#stages li.stage-processing"), PAGE);
             assertThat(browser.find(By.id("stages")).getText()).contains("running for");
             browser.screenshot("job-running-390");
-            browser.awaitVisible(By.cssSelector("main[data-job-status='completed']"), Duration.ofSeconds(60));
+            browser.awaitVisible(By.cssSelector(".view[data-job-status='completed']"), Duration.ofSeconds(60));
             assertThat(get("/api/jobs/status/" + jobId).body()).containsEntry("status", "completed");
             browser.screenshot("job-completed-390");
         }

@@ -4,6 +4,7 @@ import java.util.concurrent.Semaphore;
 
 import io.geoetl.config.EngineProperties;
 import io.geoetl.config.QueueProperties;
+import io.geoetl.database.DatabaseAvailability;
 
 /**
  * Admission for the benchmark's in-process transport (profile bench-in-process). A seda consumer is
@@ -18,8 +19,8 @@ public class InProcessTaskAdmission extends TaskAdmission {
 
     private final Semaphore light;
 
-    public InProcessTaskAdmission(EngineProperties engine, QueueProperties queues) {
-        super(engine, queues, "in-process");
+    public InProcessTaskAdmission(EngineProperties engine, QueueProperties queues, DatabaseAvailability database) {
+        super(engine, queues, "in-process", database);
         this.light = new Semaphore(lightCapacity(engine, queues));
     }
 
