@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -40,6 +41,9 @@ public class DatabaseAvailability {
     /** Why the database is unavailable, for health; null while it is available. */
     private volatile String problem = "not connected yet";
     private volatile Thread watcher;
+    private volatile Thread startup;
+    /** Set when the context closes: a background thread then neither migrates, watches nor exits the JVM. */
+    private volatile boolean closed;
 
     DatabaseAvailability(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -89,13 +93,25 @@ public class DatabaseAvailability {
         degraded("startup", refused);
         Thread thread = new Thread(() -> migrateInBackground(migration), "database-startup");
         thread.setDaemon(true);
+        startup = thread;
         thread.start();
     }
 
     private void migrateInBackground(Runnable migration) {
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!Thread.currentThread().isInterrupted() && !closed) {
             pause();
-            String refused = probe();
+            String refused;
+            try {
+                refused = probe();
+            } catch (IllegalStateException misconfigured) {
+                // Reachable now, but it says no for another reason (a changed password, a dropped database).
+                log.error("event=database_refused error=\"{}\"", misconfigured.getMessage());
+                exitUnlessClosed();
+                return;
+            }
+            if (closed) {
+                return;
+            }
             if (refused != null) {
                 degraded("startup", refused);
                 continue;
@@ -110,10 +126,18 @@ public class DatabaseAvailability {
                 // A migration that fails on a reachable database fails the same way on every try: the process
                 // exits as it would have at start-up, and its supervisor shows the error.
                 log.error("event=migration_failed error=\"{}\"", e.getMessage(), e);
-                System.exit(1);
+                exitUnlessClosed();
+                return;
             }
             migrated();
             return;
+        }
+    }
+
+    /** Exits as a failed start-up would, unless the context is already closing (a test's, say). */
+    private void exitUnlessClosed() {
+        if (!closed) {
+            System.exit(1);
         }
     }
 
@@ -130,6 +154,9 @@ public class DatabaseAvailability {
             }
         }
         markAvailable();
+        if (closed) {
+            return;
+        }
         Thread thread = new Thread(this::watch, "database-availability");
         thread.setDaemon(true);
         watcher = thread;
@@ -170,7 +197,7 @@ public class DatabaseAvailability {
     }
 
     private void degraded(String phase, String reason) {
-        boolean changed = available || !reason.equals(problem);
+        boolean changed = available || !Objects.equals(reason, problem);
         available = false;
         problem = reason;
         if (changed) {
@@ -180,7 +207,9 @@ public class DatabaseAvailability {
 
     /**
      * One connection of its own, closed at once: null when the server accepted it, else its reason. Refusals
-     * ("too many connections", "the database system is starting up") come back without waiting.
+     * ("too many connections", "the database system is starting up") come back without waiting. Any other
+     * answer (a wrong password, a missing database, a pg_hba rule) is a setting to fix, not a wait: it throws,
+     * so start-up fails and says why, as it did before replicas could start degraded.
      */
     private String probe() {
         if (!(dataSource instanceof HikariDataSource hikari) || hikari.getJdbcUrl() == null) {
@@ -198,7 +227,10 @@ public class DatabaseAvailability {
         try (Connection connection = DriverManager.getConnection(hikari.getJdbcUrl(), properties)) {
             return null;
         } catch (SQLException e) {
-            return e.getMessage();
+            if (!isConnectionProblem(e)) {
+                throw new IllegalStateException("the database refused geoetl: " + e.getMessage(), e);
+            }
+            return Objects.toString(e.getMessage(), e.getClass().getSimpleName());
         }
     }
 
@@ -230,9 +262,11 @@ public class DatabaseAvailability {
 
     @PreDestroy
     void stop() {
-        Thread thread = watcher;
-        if (thread != null) {
-            thread.interrupt();
+        closed = true;
+        for (Thread thread : new Thread[] {watcher, startup}) {
+            if (thread != null) {
+                thread.interrupt();
+            }
         }
     }
 }
