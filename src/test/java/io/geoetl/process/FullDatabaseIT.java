@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -65,9 +64,9 @@ class FullDatabaseIT {
                 assertThat(waiting.get("/actuator/health").statusCode()).isEqualTo(503);
 
                 first.terminate(Duration.ofSeconds(60));
-                String jobId = submit(api, "{\"n\": 6, \"message\": \"full-" + UUID.randomUUID() + "\"}");
+                String jobId = api.submitHelloWorld("{\"n\": 6, \"message\": \"full-" + UUID.randomUUID() + "\"}");
 
-                assertThat(awaitEnded(api, jobId, Duration.ofSeconds(90))).isEqualTo("completed");
+                assertThat(api.awaitEnded(jobId, Duration.ofSeconds(90))).isEqualTo("completed");
                 // The same process that started degraded (a ServiceProcess is never restarted): no crash, no loop.
                 assertThat(waiting.get("/api/health").statusCode()).isEqualTo(200);
                 assertThat(waiting.get("/actuator/health/readiness").statusCode()).isEqualTo(200);
@@ -112,28 +111,6 @@ class FullDatabaseIT {
             ServiceProcess.pause(200);
         }
         throw new AssertionError("no answer on " + path + " within 120 s");
-    }
-
-    private static String submit(ServiceProcess service, String body) throws IOException {
-        HttpResponse<String> response = service.post("/api/jobs/submit/hello_world", body, true);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return (String) Json.readMap(response.body()).get("job_id");
-    }
-
-    private static String awaitEnded(ServiceProcess service, String jobId, Duration deadline) throws IOException {
-        Instant until = Instant.now().plus(deadline);
-        while (true) {
-            Map<String, Object> status = Json.readMap(service.get("/api/jobs/status/" + jobId).body());
-            String value = (String) status.get("status");
-            if (!List.of("queued", "processing").contains(value)) {
-                return value;
-            }
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("job " + jobId + " did not end within " + deadline.toSeconds() + " s: "
-                        + status.get("stages"));
-            }
-            ServiceProcess.pause(100);
-        }
     }
 
     /** Sessions on the database, counted as the superuser (whom the database's connection limit does not bind). */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.geoetl.TestDatabases;
+import io.geoetl.orchestration.Json;
 
 /**
  * A whole geoetl service started from the packaged jar, as production runs it: with the process tests'
@@ -165,6 +166,32 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** GET with the process's API key, if it has one. */
+    /** Submits a hello_world with these parameters (with the key) and returns its job id; fails unless 202. */
+    String submitHelloWorld(String parameters) throws IOException {
+        HttpResponse<String> response = post("/api/jobs/submit/hello_world", parameters, true);
+        if (response.statusCode() != 202) {
+            throw new AssertionError("submit answered " + response.statusCode() + ": " + response.body());
+        }
+        return (String) Json.readMap(response.body()).get("job_id");
+    }
+
+    /** Polls the job's status until it is neither queued nor processing; that status, or an error after deadline. */
+    String awaitEnded(String jobId, Duration deadline) throws IOException {
+        Instant until = Instant.now().plus(deadline);
+        while (true) {
+            Map<String, Object> status = Json.readMap(get("/api/jobs/status/" + jobId).body());
+            String value = (String) status.get("status");
+            if (!List.of("queued", "processing").contains(value)) {
+                return value;
+            }
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("job " + jobId + " did not end within " + deadline.toSeconds() + " s: "
+                        + status.get("stages"));
+            }
+            pause(100);
+        }
+    }
+
     HttpResponse<String> get(String path) throws IOException {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
         if (apiKey != null) {

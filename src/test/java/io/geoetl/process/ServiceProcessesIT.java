@@ -2,7 +2,6 @@ package io.geoetl.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -36,7 +35,8 @@ class ServiceProcessesIT {
         try (ServiceProcess doomed = ServiceProcess.startWithDefaultLeases("recovery-doomed").awaitHealthy()) {
             // First attempts hang, so all four greetings are still running on the doomed instance when it dies;
             // second attempts run at once.
-            String jobId = submit(doomed, "{\"n\": 4, \"hang_attempts\": 1, \"message\": \"" + unique() + "\"}");
+            String jobId = doomed.submitHelloWorld("{\"n\": 4, \"hang_attempts\": 1, \"message\": \"" + unique()
+                    + "\"}");
             await(() -> count("select count(*) from task where job_id = ? and stage = 1 and status = 'processing'",
                     jobId) == 4, Duration.ofSeconds(120), "all four greetings to run on the doomed instance");
             try (ServiceProcess survivor = ServiceProcess.startWithDefaultLeases("recovery-survivor").awaitHealthy()) {
@@ -51,7 +51,7 @@ class ServiceProcessesIT {
                 System.out.printf("event=recovery_measured pickup_ms=%d%n", pickup.toMillis());
 
                 assertThat(pickup).isLessThan(Duration.ofSeconds(30));
-                assertThat(awaitEnded(survivor, jobId, Duration.ofSeconds(120))).isEqualTo("completed");
+                assertThat(survivor.awaitEnded(jobId, Duration.ofSeconds(120))).isEqualTo("completed");
             }
             assertThat(count("select count(*) from task where job_id = ? and status = 'completed' "
                     + "and result is not null", jobId)).isEqualTo(8);
@@ -70,7 +70,7 @@ class ServiceProcessesIT {
                 "GEOETL_LOST_MESSAGE_AFTER", "PT30M");
         try (ServiceProcess leaving = ServiceProcess.start("drain-leaving", slowRecovery).awaitHealthy()) {
             // First attempts hang: the drain grace cannot see them finish, and second attempts run at once.
-            String jobId = submit(leaving, "{\"n\": 3, \"hang_attempts\": 1, \"message\": \"" + unique()
+            String jobId = leaving.submitHelloWorld("{\"n\": 3, \"hang_attempts\": 1, \"message\": \"" + unique()
                     + "\"}");
             await(() -> count("select count(*) from task where job_id = ? and status = 'processing'", jobId) == 3,
                     Duration.ofSeconds(120), "the greetings to run on the leaving instance");
@@ -81,7 +81,7 @@ class ServiceProcessesIT {
                 // Returns once the process has exited on its own; it is never killed here.
                 leaving.terminate(Duration.ofSeconds(120));
 
-                assertThat(awaitEnded(staying, jobId, Duration.ofSeconds(180))).isEqualTo("completed");
+                assertThat(staying.awaitEnded(jobId, Duration.ofSeconds(180))).isEqualTo("completed");
                 assertThat(count("select count(*) from task where job_id = ? and stage = 1 and attempt = 2",
                         jobId)).isEqualTo(3);
                 assertThat(count("select count(*) from task where job_id = ? and stage = 1 and "
@@ -113,11 +113,11 @@ class ServiceProcessesIT {
             assertThat(api.getWithoutKey("/api/debug/task/x").statusCode()).isEqualTo(401);
             assertThat(api.getWithoutKey("/api/health").statusCode()).isEqualTo(200);
 
-            String jobId = submit(api, body);
+            String jobId = api.submitHelloWorld(body);
             assertThat(api.getWithoutKey("/api/jobs/status/" + jobId).statusCode()).isEqualTo(401);
             assertThat(api.get("/api/jobs/status/" + jobId).statusCode()).isEqualTo(200);
 
-            assertThat(awaitEnded(api, jobId, Duration.ofSeconds(180))).isEqualTo("completed");
+            assertThat(api.awaitEnded(jobId, Duration.ofSeconds(180))).isEqualTo("completed");
             HttpResponse<String> refused = worker.get("/api/jobs/status/" + jobId);
             assertThat(refused.statusCode()).isEqualTo(404);
             assertThat(Json.readMap(refused.body())).containsEntry("error", "api_role_off");
@@ -126,28 +126,6 @@ class ServiceProcessesIT {
             // Only the worker ran tasks: the api instance's task counter stayed at zero.
             assertThat(api.get("/actuator/prometheus").body()).doesNotContain("geoetl_tasks_total{");
             assertThat(worker.get("/actuator/prometheus").body()).contains("geoetl_tasks_total{");
-        }
-    }
-
-    private String submit(ServiceProcess service, String body) throws IOException {
-        HttpResponse<String> response = service.post("/api/jobs/submit/hello_world", body, true);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-        return (String) Json.readMap(response.body()).get("job_id");
-    }
-
-    private String awaitEnded(ServiceProcess service, String jobId, Duration deadline) throws IOException {
-        Instant until = Instant.now().plus(deadline);
-        while (true) {
-            Map<String, Object> status = Json.readMap(service.get("/api/jobs/status/" + jobId).body());
-            String value = (String) status.get("status");
-            if (!List.of("queued", "processing").contains(value)) {
-                return value;
-            }
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("job " + jobId + " did not end within " + deadline.toSeconds() + " s: "
-                        + status.get("stages"));
-            }
-            ServiceProcess.pause(100);
         }
     }
 
