@@ -1,5 +1,9 @@
 package io.geoetl;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
@@ -40,5 +44,26 @@ public final class TestDatabases {
     public static JdbcTemplate jdbc(String purpose) {
         return new JdbcTemplate(new DriverManagerDataSource(jdbcUrl(purpose) + "&currentSchema=" + STATE_SCHEMA
                 + ",public", "geoetl", "geoetl"));
+    }
+
+    /**
+     * Runs {@code sql} in {@code database} as PostgreSQL's superuser (psql through runuser, as script/test does),
+     * for what geoetl's role may not do: connection limits, ending other sessions. Returns psql's unaligned output.
+     */
+    public static String asSuperuser(String database, String sql) {
+        try {
+            Process psql = new ProcessBuilder("runuser", "-u", "postgres", "--", "psql", "-qAt", "-v",
+                    "ON_ERROR_STOP=1", "-d", database, "-c", sql).redirectErrorStream(true).start();
+            String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!psql.waitFor(60, TimeUnit.SECONDS) || psql.exitValue() != 0) {
+                throw new AssertionError("psql failed on " + sql + ": " + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
     }
 }

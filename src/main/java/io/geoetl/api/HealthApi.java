@@ -2,7 +2,9 @@ package io.geoetl.api;
 
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Supplier;
 
 import com.azure.storage.blob.BlobServiceClient;
@@ -10,6 +12,8 @@ import io.geoetl.config.StorageProperties;
 import io.geoetl.database.DatabaseAvailability;
 import io.geoetl.gdal.GdalVersion;
 import io.geoetl.metrics.QueueDepths;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
@@ -17,12 +21,16 @@ import org.springframework.stereotype.Component;
 @Component("healthApi")
 public class HealthApi {
 
+    private static final Logger log = LoggerFactory.getLogger(HealthApi.class);
+
     private final JdbcTemplate jdbc;
     private final QueueDepths depths;
     private final BlobServiceClient blobService;
     private final StorageProperties storage;
     private final GdalVersion gdal;
     private final DatabaseAvailability database;
+    /** Read once the database is first available: health never waits for a pooled connection. */
+    private volatile String postgisVersion;
 
     public HealthApi(JdbcTemplate jdbc, QueueDepths depths, BlobServiceClient blobService, StorageProperties storage,
             GdalVersion gdal, DatabaseAvailability database) {
@@ -32,13 +40,25 @@ public class HealthApi {
         this.blobService = blobService;
         this.storage = storage;
         this.gdal = gdal;
+        database.onChange(available -> {
+            if (available && postgisVersion == null) {
+                readPostgisVersion();
+            }
+        });
+    }
+
+    private void readPostgisVersion() {
+        try {
+            postgisVersion = jdbc.queryForObject("select postgis_lib_version()", String.class);
+        } catch (RuntimeException e) {
+            // Said by health as "postgis": null; read again the next time the database comes back.
+            log.warn("event=postgis_version_unread error=\"{}\"", e.getMessage());
+        }
     }
 
     public ApiResponse health() {
         Map<String, Object> checks = new LinkedHashMap<>();
-        // Unavailable (refused, or not migrated yet): answered at once, without waiting for a connection.
-        checks.put("database", database.available() ? check(() -> Map.of("postgis", jdbc.queryForObject(
-                "select postgis_lib_version()", String.class))) : unavailable(database.problem()));
+        checks.put("database", database());
         checks.put("queues", check(() -> {
             if (!depths.readable()) {
                 // Service Bus depths come from the namespace (Azure Monitor ActiveMessageCount, KEDA).
@@ -61,10 +81,21 @@ public class HealthApi {
         return new ApiResponse(healthy ? 200 : 503, body, Map.of());
     }
 
-    private static Map<String, Object> unavailable(String problem) {
+    /**
+     * From what the availability watcher saw (it looks every second) and the pool's figures: answered at once,
+     * without a pooled connection, so a busy replica's probe does not wait for the pool's connection-timeout.
+     */
+    private Map<String, Object> database() {
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("status", "unavailable");
-        result.put("message", problem == null ? "unavailable" : problem);
+        DatabaseAvailability.State state = database.state();
+        result.put("status", state == DatabaseAvailability.State.AVAILABLE ? "ok"
+                : state.name().toLowerCase(Locale.ROOT));
+        if (state != DatabaseAvailability.State.AVAILABLE) {
+            result.put("message", Objects.toString(database.problem(), "unavailable"));
+        }
+        result.put("postgis", postgisVersion);
+        database.connections().ifPresent(pool -> result.put("connections", Map.of("open", pool.open(), "in_use",
+                pool.inUse(), "waiting", pool.waiting(), "max", pool.max())));
         return result;
     }
 

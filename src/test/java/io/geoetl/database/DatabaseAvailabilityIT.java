@@ -2,17 +2,32 @@ package io.geoetl.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+
+import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.geoetl.TestDatabases;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * Only a refusal for lack of room (or a server starting up) lets a replica start degraded and wait: a setting
- * that is wrong (here the database's name; the suite's server trusts local logins, so a wrong password would
- * not do) fails start-up and names the cause, as it did before replicas could wait.
+ * How a replica sees its database. Only a refusal for lack of room (or a server starting up) lets a replica
+ * start degraded and wait: a setting that is wrong (here the database's name; the suite's server trusts local
+ * logins, so a wrong password would not do) fails start-up and names the cause, as it did before replicas could
+ * wait. A pool the server lets fill only in part is short, and takes no work until the server has room.
  */
 class DatabaseAvailabilityIT {
 
@@ -49,6 +64,118 @@ class DatabaseAvailabilityIT {
             assertThat(availability.available()).isTrue();
             assertThat(availability.problem()).isNull();
             availability.stop();
+        }
+    }
+
+    @Test
+    void aPoolTheServerLetsHoldOnlyPartOfIsShortUntilTheServerHasRoom() throws Exception {
+        String database = TestDatabases.name("short");
+        TestDatabases.asSuperuser("postgres", "drop database if exists " + database + " with (force)");
+        TestDatabases.asSuperuser("postgres", "create database " + database + " owner geoetl connection limit 2");
+        List<Boolean> changes = new CopyOnWriteArrayList<>();
+        try (HikariDataSource pool = pool("short", 4)) {
+            DatabaseAvailability availability = new DatabaseAvailability(pool);
+            availability.migrateWhenReachable(() -> { });
+            availability.onChange(changes::add);
+            // The pool starts with its first borrower, and fills itself to its size: the server lets in two.
+            pool.getConnection().close();
+
+            await(() -> availability.state() == DatabaseAvailability.State.SHORT, "the pool to be short");
+            assertThat(availability.available()).isFalse();
+            assertThat(availability.problem()).contains("holds 2 of its 4 connections").contains(
+                    "too many connections");
+            assertThat(availability.connections()).hasValueSatisfying(connections -> {
+                assertThat(connections.open()).isEqualTo(2);
+                assertThat(connections.max()).isEqualTo(4);
+            });
+            assertThat(changes).containsExactly(true, false);
+
+            TestDatabases.asSuperuser("postgres", "alter database " + database + " connection limit 10");
+
+            await(availability::available, "the server's room to be seen");
+            assertThat(availability.problem()).isNull();
+            assertThat(changes).containsExactly(true, false, true);
+            availability.stop();
+        } finally {
+            TestDatabases.asSuperuser("postgres", "drop database if exists " + database + " with (force)");
+        }
+    }
+
+    /**
+     * A server (or a pooler) that accepts the connection and never answers: the probe gives up after its own
+     * time-out instead of waiting forever, and start-up goes on degraded with the reason.
+     */
+    @Test
+    void aServerThatAcceptsAndNeverAnswersIsUnavailableAfterTheProbesTimeout() throws Exception {
+        List<Socket> accepted = new CopyOnWriteArrayList<>();
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        accepted.add(silent.accept());
+                    } catch (IOException closed) {
+                        return;
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            try (HikariDataSource pool = new HikariDataSource()) {
+                pool.setJdbcUrl("jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/silent");
+                pool.setUsername("geoetl");
+                pool.setPassword("geoetl");
+                pool.setInitializationFailTimeout(-1);
+                DatabaseAvailability availability = new DatabaseAvailability(pool);
+                AtomicBoolean migrated = new AtomicBoolean();
+
+                // Before the probe had a login time-out this never returned.
+                assertTimeoutPreemptively(Duration.ofSeconds(4 * DatabaseAvailability.PROBE_TIMEOUT_SECONDS),
+                        () -> availability.migrateWhenReachable(() -> migrated.set(true)));
+
+                assertThat(migrated).isFalse();
+                assertThat(availability.state()).isEqualTo(DatabaseAvailability.State.UNAVAILABLE);
+                assertThat(availability.problem()).containsIgnoringCase("timed out");
+                assertThat(accepted).isNotEmpty();
+                availability.stop();
+            }
+        } finally {
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+
+    /** With spring.flyway.enabled=false nothing migrates: the replica still becomes available once let in. */
+    @Test
+    void withoutFlywayTheSchemaIsTakenAsItIsOnceTheServerLetsTheReplicaIn() {
+        try (HikariDataSource pool = pool("test", 2)) {
+            new ApplicationContextRunner().withBean(DataSource.class, () -> pool).withBean(DatabaseAvailability.class)
+                    .run(context -> {
+                        DatabaseAvailability availability = context.getBean(DatabaseAvailability.class);
+                        assertThat(availability.available()).isTrue();
+                        assertThat(availability.problem()).isNull();
+                    });
+        }
+    }
+
+    private static HikariDataSource pool(String purpose, int size) {
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(TestDatabases.jdbcUrl(purpose));
+        pool.setUsername("geoetl");
+        pool.setPassword("geoetl");
+        pool.setMaximumPoolSize(size);
+        pool.setConnectionTimeout(2_000);
+        pool.setInitializationFailTimeout(-1);
+        return pool;
+    }
+
+    private static void await(BooleanSupplier condition, String what) {
+        Instant until = Instant.now().plus(Duration.ofSeconds(30));
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError("timed out after 30 s waiting for " + what);
+            }
+            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
         }
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,7 +11,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -115,32 +113,15 @@ class FullDatabaseIT {
 
     /** Sessions on the database, counted as the superuser (whom the database's connection limit does not bind). */
     private static int sessions(String database) {
-        return Integer.parseInt(asPostgres("postgres", "select count(*) from pg_stat_activity where datname = '"
+        return Integer.parseInt(TestDatabases.asSuperuser("postgres", "select count(*) from pg_stat_activity where datname = '"
                 + database + "'").strip());
     }
 
     private static void recreateWithConnectionLimit(String database) {
-        asPostgres("postgres", "drop database if exists " + database + " with (force)");
-        asPostgres("postgres", "create database " + database + " owner geoetl connection limit " + CONNECTION_LIMIT);
-        asPostgres(database, "create extension if not exists postgis");
-        asPostgres(database, "grant all on schema public to geoetl");
-    }
-
-    private static String asPostgres(String database, String sql) {
-        try {
-            Process psql = new ProcessBuilder("runuser", "-u", "postgres", "--", "psql", "-qAt", "-v",
-                    "ON_ERROR_STOP=1", "-d", database, "-c", sql).redirectErrorStream(true).start();
-            String output = new String(psql.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!psql.waitFor(60, TimeUnit.SECONDS) || psql.exitValue() != 0) {
-                throw new AssertionError("psql failed on " + sql + ": " + output);
-            }
-            return output;
-        } catch (IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
-        }
+        TestDatabases.asSuperuser("postgres", "drop database if exists " + database + " with (force)");
+        TestDatabases.asSuperuser("postgres", "create database " + database + " owner geoetl connection limit " + CONNECTION_LIMIT);
+        TestDatabases.asSuperuser(database, "create extension if not exists postgis");
+        TestDatabases.asSuperuser(database, "grant all on schema public to geoetl");
     }
 
     private static void await(BooleanSupplier condition, Duration deadline, String what) {
