@@ -1,5 +1,7 @@
 package io.geoetl.database;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 import io.geoetl.config.EngineProperties;
 import org.slf4j.Logger;
@@ -55,9 +57,28 @@ public final class ConnectionBudget {
         } else if (!environment.containsProperty(HIKARI_POOL_SIZE)) {
             hikari.setMaximumPoolSize(budget);
         }
-        log.info("event=connection_budget pool_size={} budget={} api={} worker={} ingest={} light_threads={} "
-                + "heavy_threads={}", hikari.getMaximumPoolSize(), budget, roles.api(), roles.worker(),
+        log.info("event=connection_budget pool_size={} budget={} copy_slots={} api={} worker={} ingest={} "
+                + "light_threads={} heavy_threads={}", hikari.getMaximumPoolSize(), budget, copySlots(roles
+                        .lightThreads(), hikari.getMaximumPoolSize(), budget), roles.api(), roles.worker(),
                 roles.ingest(), roles.lightThreads(), roles.heavyThreads());
+    }
+
+    /**
+     * The vector COPYs a replica runs at once (io.geoetl.vector.CopySlots): the light tasks' share of the pool it
+     * actually has, so that a pool set above or below the budget gives them proportionally more or fewer.
+     */
+    public static int copySlots(DataSource dataSource, Environment environment) {
+        Roles roles = roles(Binder.get(environment));
+        int budget = size(roles);
+        // Only Hikari says its size; any other pool is taken to be the budget.
+        int poolSize = dataSource instanceof HikariDataSource hikari ? hikari.getMaximumPoolSize() : budget;
+        return copySlots(roles.lightThreads(), poolSize, budget);
+    }
+
+    /** lightConnections scaled by pool / budget, to the nearest: at least one, at most one per light thread. */
+    static int copySlots(int lightThreads, int poolSize, int budget) {
+        long share = Math.round((double) lightConnections(lightThreads) * poolSize / budget);
+        return (int) Math.max(1, Math.min(lightThreads, share));
     }
 
     static Roles roles(Binder binder) {
@@ -68,15 +89,15 @@ public final class ConnectionBudget {
                 engine == null ? 16 : engine.lightThreads(), engine == null ? 2 : engine.heavyThreads());
     }
 
+    /** A quarter of the light threads: the light tasks' share of the budget, and its vector COPYs at once. */
+    static int lightConnections(int lightThreads) {
+        return Math.max(1, (lightThreads + 3) / 4);
+    }
+
     /**
      * The connections a replica can hold at once. Each term is a set of threads that can hold a connection at
      * the same moment as the others; what holds one longer than a few statements is named.
      */
-    /** A quarter of the light threads: the light tasks' share of the pool, and the vector COPYs at once. */
-    public static int lightConnections(int lightThreads) {
-        return Math.max(1, (lightThreads + 3) / 4);
-    }
-
     static int size(Roles roles) {
         int connections = 0;
         // Every replica: the scheduler thread's passes (metrics gauges; with the worker role also the dispatch
@@ -86,8 +107,9 @@ public final class ConnectionBudget {
             // Light tasks hold a connection for a few statements each (claim, completion, the stage counter,
             // the refill): 3,000- and 6,000-task fan-outs with 16 threads had no thread waiting for one in any
             // sample, and 6 connections in all only made acquires 0.6 ms slower (bench/README.md). A vector
-            // chunk holds one for its whole COPY: at most this many COPYs run at once (ChunkLoader waits for
-            // a slot before it takes a connection, so a long load never waits out the pool's time-out).
+            // chunk holds one for its whole COPY: at most this many COPYs run at once, scaled to the pool when
+            // a pool size is set (copySlots; ChunkLoader waits for a slot before it takes a connection, so a
+            // long load never waits out the pool's time-out).
             connections += lightConnections(roles.lightThreads());
             // A heavy task holds one at a time, except a vector finalize: its validity scan and two index
             // builds run at once, on three, for minutes on a large table.

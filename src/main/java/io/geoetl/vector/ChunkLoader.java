@@ -7,16 +7,13 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.geoetl.config.EngineProperties;
 import io.geoetl.config.StorageProperties;
 import io.geoetl.config.VectorProperties;
 import io.geoetl.storage.BlobStore;
-import io.geoetl.database.ConnectionBudget;
 import io.geoetl.error.PermanentTaskException;
 import org.postgresql.PGConnection;
 import org.postgresql.util.PSQLException;
@@ -47,21 +44,16 @@ class ChunkLoader {
     private final VectorProperties properties;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transaction;
-    /**
-     * COPYs at once in this process: each holds a pooled connection for its whole chunk, and chunks run as light
-     * tasks, so without a limit sixteen of them would take the pool the connection budget gave the light tasks
-     * and wait out its time-out. Fair, so chunks load in the order they came.
-     */
-    private final Semaphore copySlots;
+    private final CopySlots copySlots;
 
     ChunkLoader(BlobStore blobs, StorageProperties storage, VectorProperties properties, JdbcTemplate jdbc,
-            TransactionTemplate transaction, EngineProperties engine) {
+            TransactionTemplate transaction, CopySlots copySlots) {
         this.blobs = blobs;
         this.storage = storage;
         this.properties = properties;
         this.jdbc = jdbc;
         this.transaction = transaction;
-        this.copySlots = new Semaphore(ConnectionBudget.lightConnections(engine.lightThreads()), true);
+        this.copySlots = copySlots;
     }
 
     /** The job's staging table, quoted and schema-qualified for SQL. */
@@ -94,7 +86,12 @@ class ChunkLoader {
         jdbc.execute("create table " + chunkTable(jobId) + " (chunk text primary key)");
     }
 
-    Map<String, Object> load(String jobId, Map<String, Object> prepared, Map<String, Object> chunk) {
+    /**
+     * Throws InterruptedException when interrupted while waiting for a COPY slot (nothing written yet), so that
+     * the worker records the task's deadline as task_timeout and a cancel or shutdown as it does for any task.
+     */
+    Map<String, Object> load(String jobId, Map<String, Object> prepared, Map<String, Object> chunk)
+            throws InterruptedException {
         String key = (String) chunk.get("key");
         long afterFid = ((Number) chunk.get("after_fid")).longValue();
         long toFid = ((Number) chunk.get("to_fid")).longValue();
@@ -138,14 +135,8 @@ class ChunkLoader {
     }
 
     private Map<String, Object> copyInSlot(String jobId, Map<String, Object> prepared, Map<String, Object> chunk,
-            String key, long afterFid, long toFid, String copy, String fid) {
-        try {
-            copySlots.acquire();
-        } catch (InterruptedException e) {
-            // Cancelled or shutting down while waiting: nothing was written.
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting to load " + key, e);
-        }
+            String key, long afterFid, long toFid, String copy, String fid) throws InterruptedException {
+        copySlots.acquire();
         try {
             return copyChunk(jobId, prepared, chunk, key, afterFid, toFid, copy, fid);
         } finally {

@@ -38,9 +38,47 @@ class ConnectionBudgetTest {
                 "7"))).isEqualTo(BOUND_BY_SPRING);
     }
 
-    private static int poolSize(Map<String, Object> settings) {
+    @Test
+    void copySlotsAreTheLightTasksShareOfThePoolTheReplicaHas() {
+        // The budget's own pool (18 with every role): ceil(16 / 4), the light tasks' term.
+        assertThat(copySlots(Map.of())).isEqualTo(4);
+        assertThat(copySlots(Map.of("geoetl.engine.light-threads", "8"))).isEqualTo(2);
+        // GEOETL_DB_POOL_SIZE=60: the same share of a larger pool, 4 x 60 / 18.
+        assertThat(copySlots(Map.of("geoetl.database.pool-size", "60"))).isEqualTo(13);
+        // Four connections for every thread of the replica: one COPY at a time.
+        assertThat(copySlots(Map.of("geoetl.database.pool-size", "4"))).isEqualTo(1);
+        // Never more than the light threads that run them.
+        assertThat(copySlots(Map.of("geoetl.database.pool-size", "500"))).isEqualTo(16);
+        // Spring's own setting, as bound: 4 x 99 / 18, at most 16.
+        assertThat(copySlots(Map.of("spring.datasource.hikari.maximum-pool-size", "99"))).isEqualTo(16);
+    }
+
+    @Test
+    void copySlotsRoundTheShareToTheNearestAndKeepAtLeastOne() {
+        assertThat(ConnectionBudget.copySlots(16, 18, 18)).isEqualTo(4);
+        assertThat(ConnectionBudget.copySlots(16, 22, 18)).isEqualTo(5);
+        assertThat(ConnectionBudget.copySlots(16, 20, 18)).isEqualTo(4);
+        assertThat(ConnectionBudget.copySlots(16, 1, 18)).isEqualTo(1);
+        assertThat(ConnectionBudget.copySlots(1, 60, 18)).isEqualTo(1);
+    }
+
+    private static int copySlots(Map<String, Object> settings) {
+        StandardEnvironment environment = environment(settings);
+        try (HikariDataSource hikari = new HikariDataSource()) {
+            hikari.setMaximumPoolSize(BOUND_BY_SPRING);
+            ConnectionBudget.apply(hikari, environment);
+            return ConnectionBudget.copySlots(hikari, environment);
+        }
+    }
+
+    private static StandardEnvironment environment(Map<String, Object> settings) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("test", settings));
+        return environment;
+    }
+
+    private static int poolSize(Map<String, Object> settings) {
+        StandardEnvironment environment = environment(settings);
         try (HikariDataSource hikari = new HikariDataSource()) {
             hikari.setMaximumPoolSize(BOUND_BY_SPRING);
             ConnectionBudget.apply(hikari, environment);

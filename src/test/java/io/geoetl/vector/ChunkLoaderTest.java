@@ -2,6 +2,13 @@ package io.geoetl.vector;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.geoetl.config.VectorProperties;
 import org.junit.jupiter.api.Test;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -10,6 +17,37 @@ import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.jdbc.BadSqlGrammarException;
 
 class ChunkLoaderTest {
+
+    @Test
+    void aChunkInterruptedWhileWaitingForACopySlotEndsWithTheInterruptSoTheWorkerSeesItsDeadline() throws Exception {
+        CopySlots slots = new CopySlots(1);
+        slots.acquire();
+        // No blob store, database or transaction: a chunk waiting for its slot must not reach them.
+        ChunkLoader loader = new ChunkLoader(null, null, new VectorProperties(1, 1, "geoetl_staging", Duration.ZERO,
+                List.of("geo"), 1024), null, null, slots);
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread chunk = new Thread(() -> {
+            try {
+                outcome.set(loader.load("0123456789abcdef0123456789abcdef", Map.of("copy_columns", List.of("name"),
+                        "fid_column", "ogc_fid"), Map.of("key", "chunk_0", "after_fid", 0L, "to_fid", 10L)));
+            } catch (Exception e) {
+                outcome.set(e);
+            }
+        });
+        chunk.start();
+        // Parked in the slot's queue behind the COPY that holds it.
+        Instant until = Instant.now().plus(Duration.ofSeconds(60));
+        while (chunk.getState() != Thread.State.WAITING && Instant.now().isBefore(until)) {
+            Thread.sleep(10);
+        }
+        assertThat(chunk.getState()).isEqualTo(Thread.State.WAITING);
+
+        chunk.interrupt();
+        chunk.join(60_000);
+
+        assertThat(chunk.isAlive()).isFalse();
+        assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+    }
 
     @Test
     void aValueTheColumnCannotHoldFailsPermanentlyNamingRowColumnAndReason() {
