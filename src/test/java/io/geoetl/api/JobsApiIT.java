@@ -2,6 +2,9 @@ package io.geoetl.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,10 +16,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
 import io.geoetl.IntegrationTest;
+import io.geoetl.orchestration.Json;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 class JobsApiIT extends IntegrationTest {
+
+    @Autowired
+    DataSource dataSource;
 
     @Test
     void concurrentIdenticalSubmitsInAnyKeyOrderMakeOneJobAndOneTaskSet() throws Exception {
@@ -148,6 +159,37 @@ class JobsApiIT extends IntegrationTest {
         assertThat(((Map<String, Object>) checks.get("gdal")).get("version").toString()).startsWith("GDAL 3.");
         assertThat(((Map<String, Object>) ((Map<String, Object>) checks.get("queues")).get("approximate_depths")))
                 .containsKeys("test-jobs", "test-tasks", "test-tasks-poison");
+    }
+
+    /**
+     * A probe every second must not wait for the pool: with every pooled connection in use, health still answers
+     * at once from what the availability watcher saw (it borrowed one for PostGIS's version, and waited for the
+     * pool's 30 s connection-timeout).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void healthAnswersAtOnceWhileEveryPooledConnectionIsInUse() throws Exception {
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+        List<Connection> held = new ArrayList<>();
+        try {
+            while (pool.getHikariPoolMXBean().getActiveConnections() < pool.getMaximumPoolSize()) {
+                held.add(pool.getConnection());
+            }
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/api/health")).timeout(Duration
+                    .ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(answer.statusCode()).isEqualTo(200);
+            Map<String, Object> database = (Map<String, Object>) ((Map<String, Object>) Json.readMap(answer.body())
+                    .get("checks")).get("database");
+            assertThat(database).containsEntry("status", "ok");
+            assertThat(database.get("postgis").toString()).startsWith("3.");
+            assertThat((Map<String, Object>) database.get("connections")).containsEntry("in_use",
+                    pool.getMaximumPoolSize()).containsEntry("max", pool.getMaximumPoolSize());
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+        }
     }
 
     @Test
