@@ -275,6 +275,9 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
             // A running replica whose password changed or whose database was dropped: said, not exited.
             refused = misconfigured.getMessage();
         }
+        if (closed || Thread.currentThread().isInterrupted()) {
+            return; // the context is closing: its pool is closing too, and a probe cut short says nothing
+        }
         if (refused != null) {
             if (open == 0 || open >= max) {
                 change(State.UNAVAILABLE, "running", refused);
@@ -387,7 +390,7 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
     }
 
     @PreDestroy
-    void stop() {
+    public void stop() {
         closed = true;
         for (Thread thread : new Thread[] {watcher, startup}) {
             if (thread != null) {
