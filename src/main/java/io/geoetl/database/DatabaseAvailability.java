@@ -243,7 +243,9 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
         Instant nextPoolerProbe = Instant.now().plus(POOLER_PROBE);
         while (!Thread.currentThread().isInterrupted() && !closed) {
             pause();
-            boolean poolerProbeDue = behindPooler && !Instant.now().isBefore(nextPoolerProbe);
+            // Behind a pooler a full pool proves nothing: once a probe failed, only a probe says it is back.
+            boolean poolerProbeDue = behindPooler && (state != State.AVAILABLE
+                    || !Instant.now().isBefore(nextPoolerProbe));
             if (poolerProbeDue) {
                 nextPoolerProbe = Instant.now().plus(POOLER_PROBE);
             }

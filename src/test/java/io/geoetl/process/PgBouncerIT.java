@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,6 +111,8 @@ class PgBouncerIT {
                     "a moment without the reconciler's lock held");
             String log = Files.readString(Path.of("target", "process-logs", "behind-pgbouncer.log"));
             assertThat(log).doesNotContain("prepared statement").doesNotContain("event=reconcile_failed");
+
+            serverBehindThePoolerRefusesThenComesBack(service);
         }
         System.out.printf("event=pgbouncer_it_done elapsed_ms=%d%n", Duration.between(began, Instant.now()).toMillis());
     }
@@ -160,6 +163,40 @@ class PgBouncerIT {
             } finally {
                 other.rollback();
             }
+        }
+    }
+
+    /**
+     * The server behind PgBouncer refuses new connections and ends the ones PgBouncer held: the service's pool
+     * still holds all its client connections to PgBouncer, so only a statement through the pooler shows it. Health
+     * says the database is unavailable; once the server lets PgBouncer in again, a job runs to the end.
+     */
+    private void serverBehindThePoolerRefusesThenComesBack(ServiceProcess service) throws IOException {
+        TestDatabases.asSuperuser("postgres", "alter database " + DATABASE + " connection limit 0");
+        try {
+            TestDatabases.asSuperuser("postgres", "select count(pg_terminate_backend(pid)) from pg_stat_activity "
+                    + "where datname = '" + DATABASE + "'");
+            await(() -> healthStatus(service) == 503, "health to say the database behind the pooler is unavailable");
+            // Not once, then back to 200 a second later while the server still refuses (a full pool proves nothing).
+            for (int answer = 0; answer < 3; answer++) {
+                HttpResponse<String> health = service.get("/api/health");
+                assertThat(health.statusCode()).isEqualTo(503);
+                assertThat(health.body()).contains("\"status\":\"unavailable\"");
+                ServiceProcess.pause(1_000);
+            }
+        } finally {
+            TestDatabases.asSuperuser("postgres", "alter database " + DATABASE + " connection limit -1");
+        }
+        await(() -> healthStatus(service) == 200, "health to see the server again");
+        String again = service.submitHelloWorld("{\"n\": 3, \"message\": \"after-" + UUID.randomUUID() + "\"}");
+        assertThat(service.awaitEnded(again, Duration.ofSeconds(60))).isEqualTo("completed");
+    }
+
+    private static int healthStatus(ServiceProcess service) {
+        try {
+            return service.get("/api/health").statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
