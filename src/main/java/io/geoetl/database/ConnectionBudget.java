@@ -123,7 +123,7 @@ public final class ConnectionBudget {
             connections += 1;
         }
         if (roles.api()) {
-            // HTTP requests and /api/health: short statements; more requests at once wait their turn.
+            // HTTP requests: short statements; more requests at once wait their turn (health takes none).
             connections += 2;
         }
         if (roles.ingest()) {
