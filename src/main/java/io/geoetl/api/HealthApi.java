@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 import com.azure.storage.blob.BlobServiceClient;
@@ -40,9 +41,12 @@ public class HealthApi {
         this.blobService = blobService;
         this.storage = storage;
         this.gdal = gdal;
+        // Read as the schema is ready, before the database is said to be available; read again when it comes back
+        // if that failed, on a thread of its own (a listener runs under the availability's lock).
+        database.whenMigrated(this::readPostgisVersion);
         database.onChange(available -> {
             if (available && postgisVersion == null) {
-                readPostgisVersion();
+                CompletableFuture.runAsync(this::readPostgisVersion);
             }
         });
     }
@@ -74,7 +78,9 @@ public class HealthApi {
                 storage.silverContainer()).stream().filter(name -> blobService.getBlobContainerClient(name).exists())
                 .toList())));
         checks.put("gdal", check(() -> Map.of("version", gdal.version())));
-        boolean healthy = checks.values().stream().allMatch(value -> "ok".equals(((Map<?, ?>) value).get("status")));
+        // A pool short of connections still works (on what it holds): said, not failed.
+        boolean healthy = checks.values().stream().allMatch(value -> List.of("ok", "short").contains(((Map<?, ?>) value)
+                .get("status")));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", healthy ? "ok" : "degraded");
         body.put("checks", checks);
@@ -94,8 +100,14 @@ public class HealthApi {
             result.put("message", Objects.toString(database.problem(), "unavailable"));
         }
         result.put("postgis", postgisVersion);
-        database.connections().ifPresent(pool -> result.put("connections", Map.of("open", pool.open(), "in_use",
-                pool.inUse(), "waiting", pool.waiting(), "max", pool.max())));
+        database.connections().ifPresent(pool -> {
+            Map<String, Object> connections = new LinkedHashMap<>();
+            connections.put("open", pool.open());
+            connections.put("in_use", pool.inUse());
+            connections.put("waiting", pool.waiting());
+            connections.put("max", pool.max());
+            result.put("connections", connections);
+        });
         return result;
     }
 

@@ -1,24 +1,20 @@
 package io.geoetl.database;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
-import com.zaxxer.hikari.pool.HikariPool;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,21 +26,21 @@ import org.springframework.stereotype.Component;
 /**
  * Whether this replica can work with its database now. A replica the server refuses connections to ("too
  * many connections", a restart) degrades instead of failing: start-up migrates in the background once the
- * server lets it in, the queue consumers and the scheduled passes wait, and health says why. So does a
- * replica the server lets hold only part of its pool: its tasks would wait out the pool's connection-timeout,
- * so it takes no new work until the server has room again. Checking costs nothing while the pool holds all
- * its connections; only a pool short of them is probed, with a connection of its own that the server refuses
- * at once, so nothing waits for the pool's connection-timeout to learn it. Behind a transaction pooler the
- * pool's client connections say nothing of the server, so the probe also runs every few seconds there.
+ * server lets it in, the queue consumers and the scheduled passes wait, and health says why. A replica the
+ * server lets hold only part of its pool while its threads wait for a connection is short: it keeps working on
+ * what it holds, takes no new message while threads wait (so they do not wait out the pool's connection-timeout),
+ * and health says so. Checking costs nothing while the pool holds all its connections; only a pool short of them
+ * is probed ({@link DatabaseProbe}). Behind a transaction pooler the pool's client connections say nothing of
+ * the server, so the probe also runs every few seconds there.
  */
 @Component
 public class DatabaseAvailability implements SmartInitializingSingleton {
 
     /** What this replica's database lets it do. */
     public enum State {
-        /** The schema is migrated and the pool holds (or can open) every connection of its budget. */
+        /** The schema is migrated and the pool holds (or can open) every connection it needs. */
         AVAILABLE,
-        /** The pool holds some connections and the server refuses more: running tasks end, no new work. */
+        /** The pool holds some connections, threads waited for one, and the server refuses more. */
         SHORT,
         /** No connection, or not migrated yet. */
         UNAVAILABLE
@@ -59,17 +55,16 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
     private static final Duration RETRY = Duration.ofSeconds(1);
     /** How often the server is asked behind a transaction pooler, where the pool always looks full. */
     private static final Duration POOLER_PROBE = Duration.ofSeconds(5);
-    /** Seconds a probe waits to log in and for its answer: a server (or pooler) that accepts and stays silent. */
-    static final int PROBE_TIMEOUT_SECONDS = 5;
 
     private final DataSource dataSource;
     private final boolean behindPooler;
     private final List<Runnable> onceMigrated = new CopyOnWriteArrayList<>();
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean watching = new AtomicBoolean();
     private volatile boolean started;
     private volatile boolean migrated;
     private volatile State state = State.UNAVAILABLE;
-    /** Why the database is unavailable, for health; null while it is available. */
+    /** Why the database is unavailable or short, for health; null while it is available. */
     private volatile String problem = "not connected yet";
     private volatile Thread watcher;
     private volatile Thread startup;
@@ -90,9 +85,19 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
         this.behindPooler = behindPooler;
     }
 
-    /** True once the schema is migrated and the pool holds (or can open) its connections: work may be taken. */
+    /** True once the schema is migrated and the pool holds connections (all, or short of some): consumers run. */
     public boolean available() {
-        return state == State.AVAILABLE;
+        return state != State.UNAVAILABLE;
+    }
+
+    /**
+     * Whether a consumer may take more messages now: available, and not short with threads already waiting for
+     * a connection (more tasks would only wait longer, out to the pool's connection-timeout).
+     */
+    public boolean admitsWork() {
+        State now = state;
+        return now == State.AVAILABLE || (now == State.SHORT && connections().map(Connections::waiting).orElse(0)
+                == 0);
     }
 
     public State state() {
@@ -101,10 +106,10 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
 
     /** Why the database is unavailable or short; null while it is available. */
     public String problem() {
-        return available() ? null : problem;
+        return state == State.AVAILABLE ? null : problem;
     }
 
-    /** The pool's figures now, read without taking a connection; empty when the pool is not Hikari's. */
+    /** The pool's figures now, read without taking a connection; empty before the pool started, or not Hikari's. */
     public Optional<Connections> connections() {
         HikariPoolMXBean pool = pool();
         if (pool == null) {
@@ -115,8 +120,9 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
     }
 
     /**
-     * Calls {@code listener} with whether work may be taken now, and again each time that changes, on the thread
-     * that saw the change (the watcher's, or start-up's). A listener must be quick and must not throw.
+     * Calls {@code listener} with {@link #available()} now, and again each time that changes, on the thread that
+     * saw the change (the watcher's, or start-up's), under this object's lock: a listener must be quick (hand
+     * slow work to another thread) and must not throw.
      */
     public synchronized void onChange(Consumer<Boolean> listener) {
         listeners.add(listener);
@@ -152,14 +158,14 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
      */
     void migrateWhenReachable(Runnable migration) {
         started = true;
-        String refused = probe();
+        String refused = DatabaseProbe.refusal(dataSource);
         if (refused == null) {
             try {
                 migration.run();
                 migrated();
                 return;
             } catch (RuntimeException e) {
-                if (!isConnectionProblem(e)) {
+                if (!DatabaseProbe.isConnectionProblem(e)) {
                     throw e;
                 }
                 // Full again between the probe and the pool's first connection.
@@ -178,7 +184,7 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
             pause();
             String refused;
             try {
-                refused = probe();
+                refused = DatabaseProbe.refusal(dataSource);
             } catch (IllegalStateException misconfigured) {
                 // Reachable now, but it says no for another reason (a changed password, a dropped database).
                 log.error("event=database_refused error=\"{}\"", misconfigured.getMessage());
@@ -195,7 +201,7 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
             try {
                 migration.run();
             } catch (RuntimeException e) {
-                if (isConnectionProblem(e)) {
+                if (DatabaseProbe.isConnectionProblem(e)) {
                     change(State.UNAVAILABLE, "startup", e.getMessage());
                     continue;
                 }
@@ -230,7 +236,8 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
             }
         }
         change(State.AVAILABLE, "startup", null);
-        if (closed) {
+        // Once, even if a second start (a lazily created Flyway initializer) migrates again.
+        if (closed || !watching.compareAndSet(false, true)) {
             return;
         }
         Thread thread = new Thread(this::watch, "database-availability");
@@ -244,35 +251,45 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
         while (!Thread.currentThread().isInterrupted() && !closed) {
             pause();
             // Behind a pooler a full pool proves nothing: once a probe failed, only a probe says it is back.
-            boolean poolerProbeDue = behindPooler && (state != State.AVAILABLE
+            boolean poolerProbeDue = behindPooler && (state == State.UNAVAILABLE
                     || !Instant.now().isBefore(nextPoolerProbe));
             if (poolerProbeDue) {
                 nextPoolerProbe = Instant.now().plus(POOLER_PROBE);
             }
-            check(poolerProbeDue);
+            try {
+                check(poolerProbeDue);
+            } catch (RuntimeException e) {
+                // The watcher must outlive anything one look throws, or the state would stay as it was for good.
+                log.warn("event=availability_check_failed error=\"{}\"", e.getMessage());
+            }
         }
     }
 
     /**
-     * One look at the pool. Full: available. Empty: unavailable until the server lets a probe in and the pool
-     * has opened a connection again (the server restarted, or refused the pool's reconnects). In between, and
-     * the server refusing a probe: short.
+     * One look at the pool. Full: available. Empty (or not started), and the server refusing a probe:
+     * unavailable until the server lets a probe in and the pool has opened a connection again (the server
+     * restarted, or refused the pool's reconnects). In between, threads waiting for a connection, and the server
+     * refusing a probe: short, until the pool is full again or the server has room.
      */
     private void check(boolean poolerProbeDue) {
         Optional<Connections> pool = connections();
-        if (pool.isEmpty()) {
+        if (pool.isEmpty() && !(dataSource instanceof HikariDataSource)) {
             change(State.AVAILABLE, "running", null);
             return;
         }
-        int open = pool.get().open();
-        int max = pool.get().max();
-        if (open >= max && !poolerProbeDue) {
+        int open = pool.map(Connections::open).orElse(0);
+        boolean full = pool.isPresent() && open >= pool.get().max();
+        if (full && !poolerProbeDue) {
             change(State.AVAILABLE, "running", null);
             return;
+        }
+        boolean partial = !full && open > 0;
+        if (partial && pool.get().waiting() == 0 && state == State.AVAILABLE) {
+            return; // what it holds is enough for the work it has (a pool refilling looks like this too)
         }
         String refused;
         try {
-            refused = probe();
+            refused = DatabaseProbe.refusal(dataSource);
         } catch (IllegalStateException misconfigured) {
             // A running replica whose password changed or whose database was dropped: said, not exited.
             refused = misconfigured.getMessage();
@@ -280,24 +297,28 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
         if (closed || Thread.currentThread().isInterrupted()) {
             return; // the context is closing: its pool is closing too, and a probe cut short says nothing
         }
-        if (refused != null) {
-            if (open == 0 || open >= max) {
-                change(State.UNAVAILABLE, "running", refused);
-            } else {
-                change(State.SHORT, "running", "holds " + open + " of its " + max + " connections and the server "
-                        + "refuses more: " + refused);
+        if (refused == null) {
+            if (open == 0) {
+                try (Connection connection = dataSource.getConnection()) {
+                    change(State.AVAILABLE, "running", null);
+                } catch (SQLException | RuntimeException e) {
+                    change(State.UNAVAILABLE, "running", e.getMessage());
+                }
+                return;
             }
+            change(State.AVAILABLE, "running", null);
             return;
         }
-        if (open == 0) {
-            try (Connection connection = dataSource.getConnection()) {
-                change(State.AVAILABLE, "running", null);
-            } catch (SQLException | RuntimeException e) {
-                change(State.UNAVAILABLE, "running", e.getMessage());
-            }
-            return;
+        Optional<Connections> now = connections();
+        if (!behindPooler && now.isPresent() && now.get().open() >= now.get().max()) {
+            // The pool refilled while the probe asked (the probe lost the last slot to it): nothing is short.
+            change(State.AVAILABLE, "running", null);
+        } else if (partial) {
+            change(State.SHORT, "running", "holds " + open + " of its " + pool.get().max() + " connections; threads "
+                    + "waited for one and the server refuses more: " + refused);
+        } else {
+            change(State.UNAVAILABLE, "running", refused);
         }
-        change(State.AVAILABLE, "running", null);
     }
 
     private synchronized void change(State next, String phase, String reason) {
@@ -327,60 +348,6 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
 
     private HikariPoolMXBean pool() {
         return dataSource instanceof HikariDataSource hikari ? hikari.getHikariPoolMXBean() : null;
-    }
-
-    /**
-     * One connection of its own, closed at once: null when the server accepted it and answered a statement,
-     * else its reason. Refusals
-     * ("too many connections", "the database system is starting up") come back without waiting. Any other
-     * answer (a wrong password, a missing database, a pg_hba rule) is a setting to fix, not a wait: it throws,
-     * so start-up fails and says why, as it did before replicas could start degraded.
-     */
-    private String probe() {
-        if (!(dataSource instanceof HikariDataSource hikari) || hikari.getJdbcUrl() == null) {
-            return null;
-        }
-        Properties properties = new Properties();
-        properties.putAll(hikari.getDataSourceProperties());
-        if (hikari.getUsername() != null) {
-            properties.setProperty("user", hikari.getUsername());
-        }
-        if (hikari.getPassword() != null) {
-            properties.setProperty("password", hikari.getPassword());
-        }
-        String timeout = String.valueOf(PROBE_TIMEOUT_SECONDS);
-        properties.setProperty("connectTimeout", timeout);
-        properties.setProperty("loginTimeout", timeout);
-        properties.setProperty("socketTimeout", timeout);
-        // A statement, not only a login: behind a pooler the login reaches the pooler, the statement the server.
-        try (Connection connection = DriverManager.getConnection(hikari.getJdbcUrl(), properties);
-                Statement statement = connection.createStatement()) {
-            statement.execute("select 1");
-            return null;
-        } catch (SQLException e) {
-            if (!isConnectionProblem(e)) {
-                throw new IllegalStateException("the database refused geoetl: " + e.getMessage(), e);
-            }
-            return Objects.toString(e.getMessage(), e.getClass().getSimpleName());
-        }
-    }
-
-    /** Whether {@code error} says the server could not be reached or refused the connection. */
-    static boolean isConnectionProblem(Throwable error) {
-        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLTransientConnectionException
-                    || cause instanceof HikariPool.PoolInitializationException) {
-                return true;
-            }
-            if (cause instanceof SQLException sql && sql.getSQLState() != null && (sql.getSQLState().startsWith("08")
-                    || sql.getSQLState().startsWith("53") || sql.getSQLState().equals("57P03"))) {
-                return true;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return false;
     }
 
     private static void pause() {

@@ -7,8 +7,9 @@ import org.apache.camel.support.DefaultPollingConsumerPollStrategy;
 import org.springframework.stereotype.Component;
 
 /**
- * The job consumer's poll strategy: no poll while the database is unavailable, so job messages stay in the
- * queue (for another replica, or for later) instead of being received only to fail on their stage.
+ * The job consumer's poll strategy: no poll while the database is unavailable (or short of connections with
+ * threads waiting for one), so job messages stay in the queue (for another replica, or for later) instead of
+ * being received only to fail on their stage.
  */
 @Component("databaseGate")
 class DatabaseGate extends DefaultPollingConsumerPollStrategy {
@@ -21,6 +22,6 @@ class DatabaseGate extends DefaultPollingConsumerPollStrategy {
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        return database.available();
+        return database.admitsWork();
     }
 }

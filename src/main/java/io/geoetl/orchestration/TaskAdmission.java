@@ -75,11 +75,12 @@ public class TaskAdmission extends DefaultPollingConsumerPollStrategy {
     /**
      * Poll only when every light message of a full batch would be admitted. While the light pool is that
      * full the worker takes no heavy message either; light tasks are short, and the next poll comes as
-     * soon as a batch's worth of them ended. Nor while the database is unavailable: the messages stay in the
-     * queue, for another replica or for later, instead of being received only to wait for a connection.
+     * soon as a batch's worth of them ended. Nor while the database is unavailable, or short of connections
+     * with threads waiting for one: the messages stay in the queue, for another replica or for later, instead of
+     * being received only to wait for a connection.
      */
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
-        return database.available() && light.availablePermits() >= receiveBatch;
+        return database.admitsWork() && light.availablePermits() >= receiveBatch;
     }
 }

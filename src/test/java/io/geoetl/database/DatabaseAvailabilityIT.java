@@ -8,10 +8,15 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -27,7 +32,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
  * How a replica sees its database. Only a refusal for lack of room (or a server starting up) lets a replica
  * start degraded and wait: a setting that is wrong (here the database's name; the suite's server trusts local
  * logins, so a wrong password would not do) fails start-up and names the cause, as it did before replicas could
- * wait. A pool the server lets fill only in part is short, and takes no work until the server has room.
+ * wait. A pool the server lets fill only in part, with threads waiting for a connection, is short.
  */
 class DatabaseAvailabilityIT {
 
@@ -67,36 +72,55 @@ class DatabaseAvailabilityIT {
         }
     }
 
+    /**
+     * A database that lets a pool of 4 hold 2. With both in use and a thread waiting for a third, the pool is
+     * short: no new work is taken while a thread waits, but the consumers keep running (it is available) and
+     * work goes on with what it holds; it is available in full as soon as the server has room.
+     */
     @Test
-    void aPoolTheServerLetsHoldOnlyPartOfIsShortUntilTheServerHasRoom() throws Exception {
+    void aPoolTheServerLetsHoldOnlyPartOfIsShortAndTakesNoWorkWhileThreadsWaitForAConnection() throws Exception {
         String database = TestDatabases.name("short");
         TestDatabases.asSuperuser("postgres", "drop database if exists " + database + " with (force)");
         TestDatabases.asSuperuser("postgres", "create database " + database + " owner geoetl connection limit 2");
         List<Boolean> changes = new CopyOnWriteArrayList<>();
+        ExecutorService waiters = Executors.newCachedThreadPool();
         try (HikariDataSource pool = pool("short", 4)) {
+            pool.setConnectionTimeout(60_000);
             DatabaseAvailability availability = new DatabaseAvailability(pool);
             availability.migrateWhenReachable(() -> { });
             availability.onChange(changes::add);
-            // The pool starts with its first borrower, and fills itself to its size: the server lets in two.
-            pool.getConnection().close();
 
+            Connection first = pool.getConnection();
+            Connection second = pool.getConnection();
+            Future<Connection> waiter = waiters.submit(() -> pool.getConnection());
             await(() -> availability.state() == DatabaseAvailability.State.SHORT, "the pool to be short");
-            assertThat(availability.available()).isFalse();
+            assertThat(availability.admitsWork()).isFalse();
+            assertThat(availability.available()).isTrue();
             assertThat(availability.problem()).contains("holds 2 of its 4 connections").contains(
                     "too many connections");
             assertThat(availability.connections()).hasValueSatisfying(connections -> {
                 assertThat(connections.open()).isEqualTo(2);
+                assertThat(connections.waiting()).isEqualTo(1);
                 assertThat(connections.max()).isEqualTo(4);
             });
-            assertThat(changes).containsExactly(true, false);
+
+            // The waiter gets the connection given back: nobody waits, work is taken again on what the pool holds.
+            first.close();
+            Connection third = waiter.get(30, TimeUnit.SECONDS);
+            await(availability::admitsWork, "a short pool nobody waits on to take work again");
+            assertThat(availability.state()).isEqualTo(DatabaseAvailability.State.SHORT);
 
             TestDatabases.asSuperuser("postgres", "alter database " + database + " connection limit 10");
 
-            await(availability::available, "the server's room to be seen");
+            await(() -> availability.state() == DatabaseAvailability.State.AVAILABLE, "the server's room to be seen");
             assertThat(availability.problem()).isNull();
-            assertThat(changes).containsExactly(true, false, true);
+            // Short is not unavailable: the consumers were never paused.
+            assertThat(changes).containsExactly(true);
+            second.close();
+            third.close();
             availability.stop();
         } finally {
+            waiters.shutdownNow();
             TestDatabases.asSuperuser("postgres", "drop database if exists " + database + " with (force)");
         }
     }
@@ -129,7 +153,7 @@ class DatabaseAvailabilityIT {
                 AtomicBoolean migrated = new AtomicBoolean();
 
                 // Before the probe had a login time-out this never returned.
-                assertTimeoutPreemptively(Duration.ofSeconds(4 * DatabaseAvailability.PROBE_TIMEOUT_SECONDS),
+                assertTimeoutPreemptively(Duration.ofSeconds(4 * DatabaseProbe.TIMEOUT_SECONDS),
                         () -> availability.migrateWhenReachable(() -> migrated.set(true)));
 
                 assertThat(migrated).isFalse();

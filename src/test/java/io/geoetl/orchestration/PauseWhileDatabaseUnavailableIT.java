@@ -49,7 +49,9 @@ class PauseWhileDatabaseUnavailableIT {
             DatabaseAvailability availability = new DatabaseAvailability(pool);
             availability.afterSingletonsInstantiated();
             pool.getConnection().close();
-            PauseWhileDatabaseUnavailable policy = new PauseWhileDatabaseUnavailable(availability);
+            // Never draining here (drain runs as its context closes): the engine settings are drain's alone.
+            PauseWhileDatabaseUnavailable policy = new PauseWhileDatabaseUnavailable(availability,
+                    new RunningTasks(null, camel));
             broker.setCamelContext(camel);
             camel.getRegistry().bind("broker", broker);
             camel.addRoutes(new RouteBuilder() {

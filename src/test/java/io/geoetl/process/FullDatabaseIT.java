@@ -113,13 +113,14 @@ class FullDatabaseIT {
 
     /** Sessions on the database, counted as the superuser (whom the database's connection limit does not bind). */
     private static int sessions(String database) {
-        return Integer.parseInt(TestDatabases.asSuperuser("postgres", "select count(*) from pg_stat_activity where datname = '"
-                + database + "'").strip());
+        return Integer.parseInt(TestDatabases.asSuperuser("postgres", "select count(*) from pg_stat_activity "
+                + "where datname = '" + database + "'").strip());
     }
 
     private static void recreateWithConnectionLimit(String database) {
         TestDatabases.asSuperuser("postgres", "drop database if exists " + database + " with (force)");
-        TestDatabases.asSuperuser("postgres", "create database " + database + " owner geoetl connection limit " + CONNECTION_LIMIT);
+        TestDatabases.asSuperuser("postgres", "create database " + database + " owner geoetl connection limit "
+                + CONNECTION_LIMIT);
         TestDatabases.asSuperuser(database, "create extension if not exists postgis");
         TestDatabases.asSuperuser(database, "grant all on schema public to geoetl");
     }

@@ -69,8 +69,8 @@ class ChunkLoaderTest {
 
     @Test
     void aStagingTableTheSweepRemovedFailsPermanentlyWithTheRemedy() {
-        ServerErrorMessage missing = new ServerErrorMessage("SERROR\0C42P01\0Mrelation \"geoetl_staging.s_0123456789abcdef_"
-                + "chunks\" does not exist\0");
+        ServerErrorMessage missing = new ServerErrorMessage("SERROR\0C42P01\0Mrelation "
+                + "\"geoetl_staging.s_0123456789abcdef_chunks\" does not exist\0");
 
         assertThat(ChunkLoader.permanentFailure(new BadSqlGrammarException("ConnectionCallback", "",
                 new PSQLException(missing)), 0)).hasValueSatisfying(removed -> {
