@@ -93,11 +93,11 @@ public class HealthApi {
      */
     private Map<String, Object> database() {
         Map<String, Object> result = new LinkedHashMap<>();
-        DatabaseAvailability.State state = database.state();
-        result.put("status", state == DatabaseAvailability.State.AVAILABLE ? "ok"
-                : state.name().toLowerCase(Locale.ROOT));
-        if (state != DatabaseAvailability.State.AVAILABLE) {
-            result.put("message", Objects.toString(database.problem(), "unavailable"));
+        DatabaseAvailability.Status status = database.status();
+        result.put("status", status.state() == DatabaseAvailability.State.AVAILABLE ? "ok"
+                : status.state().name().toLowerCase(Locale.ROOT));
+        if (status.state() != DatabaseAvailability.State.AVAILABLE) {
+            result.put("message", Objects.toString(status.problem(), "unavailable"));
         }
         result.put("postgis", postgisVersion);
         database.connections().ifPresent(pool -> {

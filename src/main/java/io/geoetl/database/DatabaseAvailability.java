@@ -46,6 +46,10 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
         UNAVAILABLE
     }
 
+    /** The state with its reason (null while available). */
+    public record Status(State state, String problem) {
+    }
+
     /** The pool as health shows it: connections open, in use, threads waiting for one, and its size. */
     public record Connections(int open, int inUse, int waiting, int max) {
     }
@@ -63,9 +67,8 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
     private final AtomicBoolean watching = new AtomicBoolean();
     private volatile boolean started;
     private volatile boolean migrated;
-    private volatile State state = State.UNAVAILABLE;
-    /** Why the database is unavailable or short, for health; null while it is available. */
-    private volatile String problem = "not connected yet";
+    /** The state and why (null while available), replaced together so a reader never mixes two of them. */
+    private volatile Status status = new Status(State.UNAVAILABLE, "not connected yet");
     private volatile Thread watcher;
     private volatile Thread startup;
     /** Set when the context closes: a background thread then neither migrates, watches nor exits the JVM. */
@@ -87,26 +90,38 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
 
     /** True once the schema is migrated and the pool holds connections (all, or short of some): consumers run. */
     public boolean available() {
-        return state != State.UNAVAILABLE;
+        return status.state() != State.UNAVAILABLE;
     }
 
     /**
-     * Whether a consumer may take more messages now: available, and not short with threads already waiting for
-     * a connection (more tasks would only wait longer, out to the pool's connection-timeout).
+     * Whether a consumer may take more messages, or a pass start, now: available, and not short with threads
+     * already waiting for a connection (more work would only wait longer, out to the pool's connection-timeout).
      */
     public boolean admitsWork() {
-        State now = state;
-        return now == State.AVAILABLE || (now == State.SHORT && connections().map(Connections::waiting).orElse(0)
-                == 0);
+        return admitsWork(1);
+    }
+
+    /** As {@link #admitsWork()}, for work that holds {@code connections} at once: a short pool must hold them. */
+    public boolean admitsWork(int connections) {
+        State now = status.state();
+        if (now != State.SHORT) {
+            return now == State.AVAILABLE;
+        }
+        return connections().map(pool -> pool.waiting() == 0 && pool.open() >= connections).orElse(false);
     }
 
     public State state() {
-        return state;
+        return status.state();
+    }
+
+    /** The state and its reason, read together. */
+    public Status status() {
+        return status;
     }
 
     /** Why the database is unavailable or short; null while it is available. */
     public String problem() {
-        return state == State.AVAILABLE ? null : problem;
+        return status.problem();
     }
 
     /** The pool's figures now, read without taking a connection; empty before the pool started, or not Hikari's. */
@@ -158,7 +173,8 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
      */
     void migrateWhenReachable(Runnable migration) {
         started = true;
-        String refused = DatabaseProbe.refusal(dataSource);
+        DatabaseProbe.Refusal refused = DatabaseProbe.refusal(dataSource);
+        String reason;
         if (refused == null) {
             try {
                 migration.run();
@@ -169,10 +185,12 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
                     throw e;
                 }
                 // Full again between the probe and the pool's first connection.
-                refused = e.getMessage();
+                reason = e.getMessage();
             }
+        } else {
+            reason = refused.message();
         }
-        change(State.UNAVAILABLE, "startup", refused);
+        change(State.UNAVAILABLE, "startup", reason);
         Thread thread = new Thread(() -> migrateInBackground(migration), "database-startup");
         thread.setDaemon(true);
         startup = thread;
@@ -182,7 +200,7 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
     private void migrateInBackground(Runnable migration) {
         while (!Thread.currentThread().isInterrupted() && !closed) {
             pause();
-            String refused;
+            DatabaseProbe.Refusal refused;
             try {
                 refused = DatabaseProbe.refusal(dataSource);
             } catch (IllegalStateException misconfigured) {
@@ -195,7 +213,7 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
                 return;
             }
             if (refused != null) {
-                change(State.UNAVAILABLE, "startup", refused);
+                change(State.UNAVAILABLE, "startup", refused.message());
                 continue;
             }
             try {
@@ -251,7 +269,7 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
         while (!Thread.currentThread().isInterrupted() && !closed) {
             pause();
             // Behind a pooler a full pool proves nothing: once a probe failed, only a probe says it is back.
-            boolean poolerProbeDue = behindPooler && (state == State.UNAVAILABLE
+            boolean poolerProbeDue = behindPooler && (status.state() == State.UNAVAILABLE
                     || !Instant.now().isBefore(nextPoolerProbe));
             if (poolerProbeDue) {
                 nextPoolerProbe = Instant.now().plus(POOLER_PROBE);
@@ -284,15 +302,16 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
             return;
         }
         boolean partial = !full && open > 0;
-        if (partial && pool.get().waiting() == 0 && state == State.AVAILABLE) {
+        int waiting = pool.map(Connections::waiting).orElse(0);
+        if (partial && waiting == 0 && status.state() == State.AVAILABLE) {
             return; // what it holds is enough for the work it has (a pool refilling looks like this too)
         }
-        String refused;
+        DatabaseProbe.Refusal refused;
         try {
             refused = DatabaseProbe.refusal(dataSource);
         } catch (IllegalStateException misconfigured) {
             // A running replica whose password changed or whose database was dropped: said, not exited.
-            refused = misconfigured.getMessage();
+            refused = new DatabaseProbe.Refusal(misconfigured.getMessage(), false);
         }
         if (closed || Thread.currentThread().isInterrupted()) {
             return; // the context is closing: its pool is closing too, and a probe cut short says nothing
@@ -313,19 +332,22 @@ public class DatabaseAvailability implements SmartInitializingSingleton {
         if (!behindPooler && now.isPresent() && now.get().open() >= now.get().max()) {
             // The pool refilled while the probe asked (the probe lost the last slot to it): nothing is short.
             change(State.AVAILABLE, "running", null);
-        } else if (partial) {
-            change(State.SHORT, "running", "holds " + open + " of its " + pool.get().max() + " connections; threads "
-                    + "waited for one and the server refuses more: " + refused);
+        } else if (!partial || !refused.lackOfRoom()) {
+            // No connection, or the server is down or restarting (not full): the rest of the pool will go too.
+            change(State.UNAVAILABLE, "running", refused.message());
+        } else if (waiting > 0 || status.state() == State.SHORT) {
+            change(State.SHORT, "running", "holds only part of its " + pool.get().max() + " connections; threads "
+                    + "waited for one and the server refuses more: " + refused.message());
         } else {
-            change(State.UNAVAILABLE, "running", refused);
+            change(State.AVAILABLE, "running", null); // back with some connections, and nobody is waiting
         }
     }
 
     private synchronized void change(State next, String phase, String reason) {
         boolean wasAvailable = available();
-        boolean changed = state != next || (next != State.AVAILABLE && !Objects.equals(reason, problem));
-        state = next;
-        problem = reason;
+        boolean changed = status.state() != next || (next != State.AVAILABLE && !Objects.equals(reason,
+                status.problem()));
+        status = new Status(next, next == State.AVAILABLE ? null : reason);
         if (!changed) {
             return;
         }

@@ -30,14 +30,18 @@ final class DatabaseProbe {
     private DatabaseProbe() {
     }
 
+    /** Why the server said no; {@code lackOfRoom} when it refused for want of connection slots (class 53). */
+    record Refusal(String message, boolean lackOfRoom) {
+    }
+
     /**
-     * Null when the server accepted a connection and answered a statement, else its reason. Refusals ("too many
+     * Null when the server accepted a connection and answered a statement, else its refusal. Refusals ("too many
      * connections", "the database system is starting up", a shutdown) come back without waiting. Any other
      * answer (a wrong password, a missing database, a pg_hba rule) is a setting to fix, not a wait: it throws,
      * so start-up fails and says why, as it did before replicas could start degraded. A pool that is not
      * Hikari's cannot be asked: taken as reachable.
      */
-    static String refusal(DataSource dataSource) {
+    static Refusal refusal(DataSource dataSource) {
         if (!(dataSource instanceof HikariDataSource hikari) || hikari.getJdbcUrl() == null) {
             return null;
         }
@@ -62,7 +66,8 @@ final class DatabaseProbe {
             if (!isConnectionProblem(e)) {
                 throw new IllegalStateException("the database refused geoetl: " + e.getMessage(), e);
             }
-            return Objects.toString(e.getMessage(), e.getClass().getSimpleName());
+            return new Refusal(Objects.toString(e.getMessage(), e.getClass().getSimpleName()), e.getSQLState() != null
+                    && e.getSQLState().startsWith("53"));
         }
     }
 

@@ -39,7 +39,7 @@ public class Retention {
 
     @Scheduled(initialDelayString = "PT1M", fixedDelayString = "${geoetl.retention.interval}")
     public void scheduled() {
-        if (!maxAge.isZero() && database.available()) {
+        if (!maxAge.isZero() && database.admitsWork()) {
             purge(maxAge);
         }
     }

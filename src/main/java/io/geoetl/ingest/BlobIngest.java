@@ -60,7 +60,7 @@ public class BlobIngest {
 
     /** One listing of the watched container; returns how many blobs changed state. */
     public int poll() {
-        if (!database.available()) {
+        if (!database.admitsWork()) {
             return 0;
         }
         String container = properties.container();

@@ -73,8 +73,8 @@ public class GeoetlMetrics {
 
     @Scheduled(initialDelayString = "PT1S", fixedDelayString = "${geoetl.metrics.refresh-interval:PT15S}")
     public void refresh() {
-        // The gauges keep their last values while the database is unavailable (health says it is).
-        if (!database.available()) {
+        // The gauges keep their last values while the database is unavailable, or short with threads waiting.
+        if (!database.admitsWork()) {
             return;
         }
         try {

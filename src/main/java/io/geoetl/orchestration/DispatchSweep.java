@@ -32,7 +32,7 @@ class DispatchSweep {
 
     @Scheduled(fixedDelayString = "${geoetl.engine.sweep-interval}")
     void sweep() {
-        if (!database.available()) {
+        if (!database.admitsWork()) {
             return;
         }
         List<String> running = jdbc.queryForList("select job_id from job where status = 'processing' "

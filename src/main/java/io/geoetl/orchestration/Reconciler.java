@@ -72,7 +72,8 @@ public class Reconciler {
     @Scheduled(fixedDelayString = "${geoetl.engine.reconcile-interval}",
             initialDelayString = "${geoetl.engine.reconcile-interval}")
     void reconcile() {
-        if (!database.available()) {
+        // Two connections at once (the lock's and a repair's): a short pool holding one would wait on itself.
+        if (!database.admitsWork(2)) {
             return;
         }
         // The lock belongs to a transaction kept open on one connection for the whole pass, while the repairs

@@ -50,7 +50,7 @@ class LeftoverSweep {
 
     @Scheduled(initialDelayString = "PT2M", fixedDelayString = "${geoetl.retention.interval}")
     public void scheduled() {
-        if (database.available()) {
+        if (database.admitsWork()) {
             sweep(properties.leftoverMaxAge());
         }
     }

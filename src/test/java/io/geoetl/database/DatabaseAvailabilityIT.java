@@ -96,7 +96,7 @@ class DatabaseAvailabilityIT {
             await(() -> availability.state() == DatabaseAvailability.State.SHORT, "the pool to be short");
             assertThat(availability.admitsWork()).isFalse();
             assertThat(availability.available()).isTrue();
-            assertThat(availability.problem()).contains("holds 2 of its 4 connections").contains(
+            assertThat(availability.problem()).contains("holds only part of its 4 connections").contains(
                     "too many connections");
             assertThat(availability.connections()).hasValueSatisfying(connections -> {
                 assertThat(connections.open()).isEqualTo(2);
