@@ -10,7 +10,6 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.sql.Connection;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -18,12 +17,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.geoetl.Await;
 import io.geoetl.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -93,7 +91,7 @@ class DatabaseAvailabilityIT {
             Connection first = pool.getConnection();
             Connection second = pool.getConnection();
             Future<Connection> waiter = waiters.submit(() -> pool.getConnection());
-            await(() -> availability.state() == DatabaseAvailability.State.SHORT, "the pool to be short");
+            Await.until(() -> availability.state() == DatabaseAvailability.State.SHORT, "the pool to be short");
             assertThat(availability.admitsWork()).isFalse();
             assertThat(availability.available()).isTrue();
             assertThat(availability.problem()).contains("holds only part of its 4 connections").contains(
@@ -107,12 +105,13 @@ class DatabaseAvailabilityIT {
             // The waiter gets the connection given back: nobody waits, work is taken again on what the pool holds.
             first.close();
             Connection third = waiter.get(30, TimeUnit.SECONDS);
-            await(availability::admitsWork, "a short pool nobody waits on to take work again");
+            Await.until(availability::admitsWork, "a short pool nobody waits on to take work again");
             assertThat(availability.state()).isEqualTo(DatabaseAvailability.State.SHORT);
 
             TestDatabases.asSuperuser("postgres", "alter database " + database + " connection limit 10");
 
-            await(() -> availability.state() == DatabaseAvailability.State.AVAILABLE, "the server's room to be seen");
+            Await.until(() -> availability.state() == DatabaseAvailability.State.AVAILABLE,
+                    "the server's room to be seen");
             assertThat(availability.problem()).isNull();
             // Short is not unavailable: the consumers were never paused.
             assertThat(changes).containsExactly(true);
@@ -193,13 +192,4 @@ class DatabaseAvailabilityIT {
         return pool;
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        Instant until = Instant.now().plus(Duration.ofSeconds(30));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out after 30 s waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-        }
-    }
 }

@@ -2,14 +2,11 @@ package io.geoetl.orchestration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.geoetl.Await;
 import io.geoetl.TestDatabases;
 import io.geoetl.database.DatabaseAvailability;
 import org.apache.camel.Consumer;
@@ -68,7 +65,7 @@ class PauseWhileDatabaseUnavailableIT {
 
             assertThat(broker.push("pushed while available")).isTrue();
             camel.createProducerTemplate().sendBody(polled, "polled while available");
-            await(() -> received.size() == 2, "both messages");
+            Await.until(() -> received.size() == 2, "both messages");
 
             TestDatabases.asSuperuser("postgres", "alter database " + database + " connection limit 0");
             TestDatabases.asSuperuser("postgres", "select pg_terminate_backend(pid) from pg_stat_activity where "
@@ -76,10 +73,10 @@ class PauseWhileDatabaseUnavailableIT {
             // The pool learns its connections died when it next uses them; evicting them is that moment.
             pool.getHikariPoolMXBean().softEvictConnections();
 
-            await(() -> !availability.available(), "the database to be unavailable");
+            Await.until(() -> !availability.available(), "the database to be unavailable");
             StatefulService pushed = (StatefulService) camel.getRoute("pushed").getConsumer();
             StatefulService polledConsumer = (StatefulService) camel.getRoute("polled").getConsumer();
-            await(() -> pushed.isStopped() && polledConsumer.isSuspended(), "both consumers to pause");
+            Await.until(() -> pushed.isStopped() && polledConsumer.isSuspended(), "both consumers to pause");
             // The broker keeps what no consumer takes. (A poll already under way when the consumer was suspended
             // may still take a message; the real polled consumers' poll strategies also skip polls meanwhile.)
             assertThat(broker.push("pushed while away")).isFalse();
@@ -87,9 +84,10 @@ class PauseWhileDatabaseUnavailableIT {
 
             TestDatabases.asSuperuser("postgres", "alter database " + database + " connection limit -1");
 
-            await(availability::available, "the database to be back");
-            await(() -> pushed.isStarted() && polledConsumer.isStarted(), "both consumers to take messages again");
-            await(() -> received.size() == 3, "the message sent to the polled queue while away");
+            Await.until(availability::available, "the database to be back");
+            Await.until(() -> pushed.isStarted() && polledConsumer.isStarted(),
+                    "both consumers to take messages again");
+            Await.until(() -> received.size() == 3, "the message sent to the polled queue while away");
             assertThat(broker.push("pushed once back")).isTrue();
             assertThat(received).containsExactly("pushed while available", "polled while available",
                     "polled while away", "pushed once back");
@@ -99,15 +97,6 @@ class PauseWhileDatabaseUnavailableIT {
         }
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        Instant until = Instant.now().plus(Duration.ofSeconds(30));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out after 30 s waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-        }
-    }
 
     /** A broker that pushes each message to its consumer, as Service Bus does, and only while one is started. */
     private static final class PushEndpoint extends DefaultEndpoint {

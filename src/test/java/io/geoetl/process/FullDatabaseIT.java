@@ -11,10 +11,10 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.geoetl.Await;
 import io.geoetl.TestDatabases;
 import io.geoetl.orchestration.Json;
 import org.junit.jupiter.api.Test;
@@ -48,7 +48,7 @@ class FullDatabaseIT {
                 ServiceProcess api = ServiceProcess.start("full-api", apiOnly)) {
             first.awaitHealthy();
             api.awaitHealthy();
-            await(() -> sessions(database) == CONNECTION_LIMIT, Duration.ofSeconds(30),
+            Await.until(() -> sessions(database) == CONNECTION_LIMIT, Duration.ofSeconds(30),
                     "the two pools to hold every connection the database allows");
 
             try (ServiceProcess waiting = ServiceProcess.start("full-waiting", replica)) {
@@ -125,13 +125,4 @@ class FullDatabaseIT {
         TestDatabases.asSuperuser(database, "grant all on schema public to geoetl");
     }
 
-    private static void await(BooleanSupplier condition, Duration deadline, String what) {
-        Instant until = Instant.now().plus(deadline);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for " + what);
-            }
-            ServiceProcess.pause(100);
-        }
-    }
 }

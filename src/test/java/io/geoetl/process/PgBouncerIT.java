@@ -18,10 +18,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
+import io.geoetl.Await;
 import io.geoetl.TestDatabases;
 import io.geoetl.catalog.Samples;
 import io.geoetl.orchestration.Ids;
@@ -75,12 +75,12 @@ class PgBouncerIT {
                     + "\"target_table\": \"pool_" + run + "\", \"chunk_size\": 25}");
             String lost = insertJobWhoseMessageWasLost("lost-" + run);
 
-            await(() -> count("select count(*) from task where job_id = ? and status = 'processing'", hanging) == 2,
-                    "both hanging greetings to run");
+            Await.until(() -> count("select count(*) from task where job_id = ? and status = 'processing'",
+                    hanging) == 2, "both hanging greetings to run");
             assertThat(service.post("/api/jobs/" + hanging + "/cancel", "", true).statusCode()).isEqualTo(200);
 
             for (String jobId : List.of(fanOut, retried, hanging, vector, lost)) {
-                await(() -> !List.of("queued", "processing").contains(status(jobId)), "job " + jobId + " to end");
+                Await.until(() -> !List.of("queued", "processing").contains(status(jobId)), "job " + jobId + " to end");
             }
             assertThat(status(fanOut)).isEqualTo("completed");
             assertThat(stageCounts(fanOut)).containsExactly(GREETINGS, GREETINGS);
@@ -105,7 +105,7 @@ class PgBouncerIT {
 
             // Between passes nobody holds the reconciler's lock: a session-level lock taken on one server
             // connection and "released" on another would stay held by PgBouncer's server connection for good.
-            await(() -> count("select count(*) from pg_locks where locktype = 'advisory' and database = "
+            Await.until(() -> count("select count(*) from pg_locks where locktype = 'advisory' and database = "
                     + "(select oid from pg_database where datname = current_database()) and "
                     + "objsubid = 1 and ((classid::bigint << 32) | objid::bigint) = ?", RECONCILER_LOCK) == 0,
                     "a moment without the reconciler's lock held");
@@ -176,7 +176,8 @@ class PgBouncerIT {
         try {
             TestDatabases.asSuperuser("postgres", "select count(pg_terminate_backend(pid)) from pg_stat_activity "
                     + "where datname = '" + DATABASE + "'");
-            await(() -> healthStatus(service) == 503, "health to say the database behind the pooler is unavailable");
+            Await.until(() -> healthStatus(service) == 503,
+                    "health to say the database behind the pooler is unavailable");
             // Not once, then back to 200 a second later while the server still refuses (a full pool proves nothing).
             for (int answer = 0; answer < 3; answer++) {
                 HttpResponse<String> health = service.get("/api/health");
@@ -187,7 +188,7 @@ class PgBouncerIT {
         } finally {
             TestDatabases.asSuperuser("postgres", "alter database " + DATABASE + " connection limit -1");
         }
-        await(() -> healthStatus(service) == 200, "health to see the server again");
+        Await.until(() -> healthStatus(service) == 200, "health to see the server again");
         String again = service.submitHelloWorld("{\"n\": 3, \"message\": \"after-" + UUID.randomUUID() + "\"}");
         assertThat(service.awaitEnded(again, Duration.ofSeconds(60))).isEqualTo("completed");
     }
@@ -230,13 +231,4 @@ class PgBouncerIT {
         return jdbc.queryForObject(sql, Integer.class, argument);
     }
 
-    private static void await(BooleanSupplier condition, String what) {
-        Instant until = Instant.now().plus(Duration.ofSeconds(120));
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out after 120 s waiting for " + what);
-            }
-            ServiceProcess.pause(100);
-        }
-    }
 }

@@ -5,12 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
+import io.geoetl.Await;
 import io.geoetl.TestDatabases;
 import io.geoetl.orchestration.Json;
 import org.junit.jupiter.api.Test;
@@ -37,13 +36,14 @@ class ServiceProcessesIT {
             // second attempts run at once.
             String jobId = doomed.submitHelloWorld("{\"n\": 4, \"hang_attempts\": 1, \"message\": \"" + unique()
                     + "\"}");
-            await(() -> count("select count(*) from task where job_id = ? and stage = 1 and status = 'processing'",
-                    jobId) == 4, Duration.ofSeconds(120), "all four greetings to run on the doomed instance");
+            Await.until(() -> count("select count(*) from task where job_id = ? and stage = 1 "
+                    + "and status = 'processing'", jobId) == 4, Duration.ofSeconds(120),
+                    "all four greetings to run on the doomed instance");
             try (ServiceProcess survivor = ServiceProcess.startWithDefaultLeases("recovery-survivor").awaitHealthy()) {
                 doomed.kill();
                 OffsetDateTime killedAt = jdbc.queryForObject("select clock_timestamp()", OffsetDateTime.class);
 
-                await(() -> count("select count(*) from task where job_id = ? and stage = 1 and attempt = 2",
+                Await.until(() -> count("select count(*) from task where job_id = ? and stage = 1 and attempt = 2",
                         jobId) == 4, Duration.ofSeconds(180), "the greetings' second attempts");
                 OffsetDateTime lastRestart = jdbc.queryForObject("select max(started_at) from task where job_id = ? "
                         + "and stage = 1", OffsetDateTime.class, jobId);
@@ -72,7 +72,7 @@ class ServiceProcessesIT {
             // First attempts hang: the drain grace cannot see them finish, and second attempts run at once.
             String jobId = leaving.submitHelloWorld("{\"n\": 3, \"hang_attempts\": 1, \"message\": \"" + unique()
                     + "\"}");
-            await(() -> count("select count(*) from task where job_id = ? and status = 'processing'", jobId) == 3,
+            Await.until(() -> count("select count(*) from task where job_id = ? and status = 'processing'", jobId) == 3,
                     Duration.ofSeconds(120), "the greetings to run on the leaving instance");
             try (ServiceProcess staying = ServiceProcess.start("drain-staying", slowRecovery).awaitHealthy()) {
                 assertThat(count("select count(*) from task where job_id = ? and attempt = 1 "
@@ -133,15 +133,6 @@ class ServiceProcessesIT {
         return jdbc.queryForObject(sql, Integer.class, jobId);
     }
 
-    private static void await(BooleanSupplier condition, Duration deadline, String what) {
-        Instant until = Instant.now().plus(deadline);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(until)) {
-                throw new AssertionError("timed out after " + deadline.toSeconds() + " s waiting for " + what);
-            }
-            ServiceProcess.pause(50);
-        }
-    }
 
     private static String unique() {
         return "process-" + UUID.randomUUID();
