@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,8 +25,8 @@ import org.springframework.stereotype.Component;
 /**
  * Repairs what a crash or a lost message leaves behind, within a bounded time:
  * <ul>
- * <li>a task queued (or processing with a dead heartbeat) for longer than {@code lost-message-after},
- * while the task queue holds fewer messages than there are such tasks: its message is sent again (a
+ * <li>a task queued for longer than {@code lost-message-after}, while the task queue holds fewer messages
+ * than there are such tasks, and a task processing with a dead heartbeat: its message is sent again (a
  * duplicate is harmless: claims are fenced);</li>
  * <li>a stage whose tasks are all terminal but which never advanced (crash after the last
  * completion): the stage is finished;</li>
@@ -119,11 +120,14 @@ public class Reconciler {
     /** What the reconciler would repair now, for GET /api/debug/stuck-jobs. */
     public Map<String, Object> inspect() {
         Map<String, Object> report = new LinkedHashMap<>();
-        long missing = missingTaskMessages();
-        report.put("lost_task_messages", missing <= 0 ? List.of() : jdbc.queryForList("select t.job_id, "
-                + "count(*) as tasks, min(coalesce(t.queued_at, t.heartbeat_at)) as oldest from task t "
-                + "join job j using (job_id) where j.status = 'processing' and " + LOST_TASK
-                + " group by t.job_id", lostSeconds(), deadHeartbeatSeconds()));
+        // As a pass would: tasks with a dead heartbeat always, tasks queued too long only if the queue is short.
+        boolean queueShort = missingTaskMessages() > 0;
+        String lostTask = queueShort ? "(" + QUEUED_TOO_LONG + " or " + DEAD_HEARTBEAT + ")" : DEAD_HEARTBEAT;
+        Object[] ages = queueShort ? new Object[] {lostSeconds(), deadHeartbeatSeconds()}
+                : new Object[] {deadHeartbeatSeconds()};
+        report.put("lost_task_messages", jdbc.queryForList("select t.job_id, count(*) as tasks, "
+                + "min(coalesce(t.queued_at, t.heartbeat_at)) as oldest from task t join job j using (job_id) "
+                + "where j.status = 'processing' and " + lostTask + " group by t.job_id", ages));
         report.put("stages_not_advanced", jdbc.queryForList(DRAINED_STAGES));
         report.put("stages_not_opened", jdbc.queryForList(UNOPENED_JOBS, lostSeconds()));
         report.put("stale_jobs", jdbc.queryForList("select job_id, job_type, status, stage, updated_at from job "
@@ -133,9 +137,11 @@ public class Reconciler {
         return report;
     }
 
-    private static final String LOST_TASK = "((t.status = 'queued' and t.queued_at < now() - "
-            + "make_interval(secs => ?)) or (t.status = 'processing' and t.heartbeat_at < now() - "
-            + "make_interval(secs => ?)))";
+    private static final String QUEUED_TOO_LONG = "(t.status = 'queued' and t.queued_at < now() - "
+            + "make_interval(secs => ?))";
+
+    private static final String DEAD_HEARTBEAT = "(t.status = 'processing' and t.heartbeat_at < now() - "
+            + "make_interval(secs => ?))";
 
     private static final String DRAINED_STAGES = "select s.job_id, s.generation, s.stage, s.task_count, "
             + "s.completed_tasks, s.failed_tasks from job_stage s join job j on j.job_id = s.job_id "
@@ -149,35 +155,45 @@ public class Reconciler {
             + "and s.stage = j.stage) limit 100";
 
     /**
-     * Age alone does not make a message lost: behind a deep queue, or while every worker is busy, a
-     * message may wait far longer than {@code lost-message-after}, and copies of it would only deepen
-     * the queue. Every queued or running task of a live job has a message on the task queue, so only
-     * as many messages as the queue is short of that count are sent again, the oldest first. (Where the
-     * depth is unknown, age alone decides.)
+     * Age alone does not make a queued task's message lost: behind a deep queue, or while every worker is busy, a
+     * message may wait far longer than {@code lost-message-after}, and copies of it would only deepen the queue.
+     * Every queued or running task of a live job has a message on the task queue, so only as many messages as the
+     * queue is short of that count are sent again, the oldest first. (Where the depth is unknown, age alone
+     * decides.)
+     *
+     * <p>A processing task whose heartbeat died is different: no worker holds it, and its message may be gone (a
+     * delivery dropped while the heartbeat still looked fresh). The queue's count cannot show that one message
+     * is missing while copies of others wait (ChaosIT saw a dead worker's task wait 145 s behind them), so it is
+     * always sent again; if its message was only waiting, one copy claims the task and the other is dropped.
      *
      * <p>The condition is repeated on the updated row: a worker may claim a task between the
      * subquery's snapshot and this update, which then re-checks only its own WHERE on the claimed row.
      * Without the repeat, the claimed task went back to queued and ran a second time.
      */
     private void resendLostTaskMessages() {
+        List<TaskRepository.QueuedTask> lost = new ArrayList<>(requeue(DEAD_HEARTBEAT, deadHeartbeatSeconds(),
+                MAX_RESENT_PER_PASS));
         long limit = Math.min(MAX_RESENT_PER_PASS, missingTaskMessages());
-        if (limit <= 0) {
-            return;
+        if (limit > 0) {
+            lost.addAll(requeue(QUEUED_TOO_LONG, lostSeconds(), limit));
         }
-        List<TaskRepository.QueuedTask> lost = jdbc.query("update task t set status = 'queued', queued_at = now() "
-                + "from job j where j.job_id = t.job_id and j.status = 'processing' and " + LOST_TASK
-                + " and t.task_id in (select t.task_id from task t join job j using (job_id) "
-                + "where j.status = 'processing' and " + LOST_TASK
-                + " order by coalesce(t.queued_at, t.heartbeat_at) limit ?) "
-                + "returning t.task_id, t.job_id, t.task_type", (rs, row) -> new TaskRepository.QueuedTask(
-                        rs.getString(1), rs.getString(2), rs.getString(3)), lostSeconds(), deadHeartbeatSeconds(),
-                lostSeconds(), deadHeartbeatSeconds(), limit);
         if (lost.isEmpty()) {
             return;
         }
         dispatcher.send(lost);
         log.warn("event=lost_task_messages_resent count={} job_ids={}", lost.size(), lost.stream()
                 .map(TaskRepository.QueuedTask::jobId).distinct().limit(20).toList());
+    }
+
+    /** Puts up to {@code limit} tasks matching {@code lostTask} (older than {@code seconds}) back to queued. */
+    private List<TaskRepository.QueuedTask> requeue(String lostTask, double seconds, long limit) {
+        return jdbc.query("update task t set status = 'queued', queued_at = now() "
+                + "from job j where j.job_id = t.job_id and j.status = 'processing' and " + lostTask
+                + " and t.task_id in (select t.task_id from task t join job j using (job_id) "
+                + "where j.status = 'processing' and " + lostTask
+                + " order by coalesce(t.queued_at, t.heartbeat_at) limit ?) "
+                + "returning t.task_id, t.job_id, t.task_type", (rs, row) -> new TaskRepository.QueuedTask(
+                        rs.getString(1), rs.getString(2), rs.getString(3)), seconds, seconds, limit);
     }
 
     /**
